@@ -1,0 +1,82 @@
+# PatchGD harness. `make reproduce` runs the main job; `make test` the test suites.
+# Every target that needs a dependency depends on `deps` (idempotent: installs only what is missing).
+
+BUILD    ?= build
+JOBS     ?= 2
+DB       ?= results/results.db
+PATCHGD  := $(BUILD)/harness/cli/patchgd
+SWEEPS   := ultramnist panda latency ablation-sampling ablation-accumulation ablation-head memory-scaling
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build test reproduce reproduce-smoke reproduce-mini reproduce-paper \
+        tables plots bench clean help test-asan
+
+all: build
+
+help:
+	@echo "make reproduce        smoke scale of every sweep, then tables and plots (results/out)"
+	@echo "make test             build and run every test suite (ctest)"
+	@echo "make reproduce-mini   the CPU-sized comparison (hours on 2 cores)"
+	@echo "make reproduce-paper  the paper's settings (needs CUDA and the datasets)"
+	@echo "make table-NAME       one table from $(DB)   make bench   benchmarks into $(DB)"
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
+
+# The README's main job: every sweep at smoke scale on the embedded data, then tables and plots.
+reproduce: reproduce-smoke
+
+reproduce-smoke reproduce-mini: reproduce-%: build
+	$(PATCHGD) data panda-synthetic --out results/data/panda-synthetic --per-grade 8 --side 1024
+	@set -e; for s in $(SWEEPS); do \
+	  echo "== sweep $$s (scale=$*)"; \
+	  $(PATCHGD) sweep experiments/sweeps/$$s.yaml scale=$* --resume --db $(DB); \
+	done
+	$(PATCHGD) tables --db $(DB) --scale $* --format md,latex,csv --out results/out/tables
+	$(PATCHGD) plot --db $(DB) --out results/out/plots
+	@echo "tables: results/out/tables  plots: results/out/plots  database: $(DB)"
+
+reproduce-paper: build
+	@$(PATCHGD) check-paper || { echo "reproduce-paper needs a CUDA build of LibTorch and the PANDA data (see README)"; exit 2; }
+	@set -e; for s in $(SWEEPS); do $(PATCHGD) sweep experiments/sweeps/$$s.yaml scale=paper device=cuda --resume --db $(DB); done
+	$(PATCHGD) tables --db $(DB) --scale paper --format md,latex,csv --out results/out/tables
+	$(PATCHGD) plot --db $(DB) --out results/out/plots
+
+table-%: build
+	$(PATCHGD) tables --db $(DB) --table $* --format md,latex,csv --out results/out/tables
+
+tables: build
+	$(PATCHGD) tables --db $(DB) --format md,latex,csv --out results/out/tables
+
+plots: build
+	$(PATCHGD) plot --db $(DB) --out results/out/plots
+
+# Benchmarks: Google Benchmark JSON under results/bench, loaded into the database.
+BENCH_FILTER ?= .
+bench: build
+	@mkdir -p results/bench
+	$(BUILD)/bench/patchgd_bench --benchmark_filter='$(BENCH_FILTER)' \
+	  --benchmark_out=results/bench/bench.json --benchmark_out_format=json
+	$(PATCHGD) bench-load results/bench/bench.json --db $(DB)
+
+# Sanitizers over the suites that do not need LibTorch's own code instrumented.
+test-asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPATCHGD_SANITIZE=ON -DPATCHGD_BENCH=OFF -DPATCHGD_PCH=OFF
+	cmake --build build-asan -j $(JOBS) --target config_tests store_tests results_tests
+	ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/config_tests
+	ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/store_tests
+	ASAN_OPTIONS=detect_leaks=1 ./build-asan/tests/results_tests
+
+clean:
+	rm -rf $(BUILD) build-asan results/out results/bench

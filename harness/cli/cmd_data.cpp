@@ -1,0 +1,81 @@
+// patchgd data ultramnist --out DIR --count N [overrides]: PNG previews + manifest.
+#include <iostream>
+
+#include "datasets/dataset.h"
+#include "datasets/synthetic_slides.h"
+#include "datasets/ultramnist_preview.h"
+#include "harness/cli/cli_common.h"
+#include "harness/config/config_loader.h"
+
+namespace pgd::cli {
+
+int cmd_data(int argc, char** argv) {
+  return guarded([&] {
+    cxxopts::Options opts("patchgd data",
+                          "ultramnist|ultramnist10: write what the model sees (PNG images + manifest.csv).\n"
+                          "panda-synthetic: write a PANDA-shaped set of synthetic slides (train.csv + pyramidal TIFFs).");
+    opts.add_options()("out", "output folder", cxxopts::value<std::string>())(
+        "count", "images to write", cxxopts::value<int64_t>()->default_value("16"))(
+        "split", "train|val", cxxopts::value<std::string>()->default_value("train"))(
+        "per-grade", "panda-synthetic: slides per ISUP grade", cxxopts::value<int64_t>()->default_value("8"))(
+        "side", "panda-synthetic: long side of level 0", cxxopts::value<int64_t>()->default_value("1024"))(
+        "args", "DATASET [key=value ...]", cxxopts::value<std::vector<std::string>>());
+    opts.parse_positional({"args"});
+    opts.positional_help("ultramnist|ultramnist10 [key=value ...]");
+    cxxopts::ParseResult r;
+    if (parse_or_help(opts, argc, argv, r)) return 0;
+    if (!r.count("args") || !r.count("out"))
+      throw UsageError("usage: patchgd data ultramnist --out DIR --count N [key=value ...]");
+    auto args = r["args"].as<std::vector<std::string>>();
+    const std::string which = args.front();
+    if (which == "panda-synthetic") {
+      data::SyntheticSlidesOptions so;
+      so.slides_per_grade = r["per-grade"].as<int64_t>();
+      so.side = r["side"].as<int64_t>();
+      data::write_synthetic_slides(r["out"].as<std::string>(), so);
+      std::cout << "synthetic PANDA slides in " << r["out"].as<std::string>() << std::endl;
+      return 0;
+    }
+    if (which != "ultramnist" && which != "ultramnist10")
+      throw UsageError("patchgd data: '" + which + "' has no previews; expected ultramnist, ultramnist10 or panda-synthetic");
+    std::vector<std::string> overrides = {"dataset=" + which};
+    overrides.insert(overrides.end(), args.begin() + 1, args.end());
+    config::reject_sweep_values(overrides);
+    const auto cfg = config::compose_config(config::default_config_dir(), overrides);
+    const std::string split = r["split"].as<std::string>();
+    if (split != "train" && split != "val") throw UsageError("--split '" + split + "': expected train or val");
+    const int64_t count = r["count"].as<int64_t>();
+    if (count < 1) throw UsageError("--count must be >= 1");
+    data::write_ultramnist_previews(config::ConfigView(cfg["dataset"], "dataset"),
+                                    split == "train" ? data::Split::Train : data::Split::Val,
+                                    cfg.value("seed", uint64_t{42}), r["out"].as<std::string>(), count);
+    std::cout << "wrote " << count << " images and manifest.csv to " << r["out"].as<std::string>() << std::endl;
+    return 0;
+  });
+}
+
+int cmd_check_paper(int argc, char** argv) {
+  return guarded([&] {
+    cxxopts::Options opts("patchgd check-paper", "Check that the paper-scale sweeps can run here.");
+    cxxopts::ParseResult r;
+    if (parse_or_help(opts, argc, argv, r)) return 0;
+    int missing = 0;
+#ifndef PATCHGD_WITH_CUDA
+    std::cerr << "check-paper: this build's LibTorch has no CUDA; rebuild with "
+                 "CMAKE_FLAGS=-DCMAKE_PREFIX_PATH=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')\n";
+    ++missing;
+#endif
+    const auto cfg = config::compose_config(config::default_config_dir(), {"dataset=panda"});
+    for (const char* key : {"csv", "slides_dir"}) {
+      const auto p = data::resolve_data_path(cfg["dataset"][key].get<std::string>());
+      if (!std::filesystem::exists(p)) {
+        std::cerr << "check-paper: dataset." << key << " = " << p.string()
+                  << " does not exist (download PANDA from Kaggle and point dataset." << key << " at it)\n";
+        ++missing;
+      }
+    }
+    return missing == 0 ? 0 : kUsage;
+  });
+}
+
+}  // namespace pgd::cli

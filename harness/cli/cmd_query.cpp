@@ -1,0 +1,98 @@
+// patchgd runs list / patchgd query "SQL": read the results database.
+#include <algorithm>
+#include <iostream>
+
+#include "harness/cli/cli_common.h"
+#include "harness/store/result_store.h"
+
+namespace pgd::cli {
+namespace {
+
+// Prints a query result as aligned columns (or tab-separated with --tsv, for scripts).
+void print_table(const store::QueryResult& q, bool tsv) {
+  auto cell = [](const std::optional<std::string>& v) { return v ? *v : std::string("NULL"); };
+  if (tsv) {
+    std::cout << join(q.columns, "\t") << "\n";
+    for (const auto& row : q.rows) {
+      for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "\t" : "") << cell(row[i]);
+      std::cout << "\n";
+    }
+    return;
+  }
+  std::vector<size_t> w(q.columns.size());
+  for (size_t i = 0; i < w.size(); ++i) w[i] = q.columns[i].size();
+  for (const auto& row : q.rows)
+    for (size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], std::min<size_t>(cell(row[i]).size(), 60));
+  auto line = [&](const std::vector<std::string>& vals) {
+    for (size_t i = 0; i < vals.size(); ++i) {
+      std::string v = vals[i].size() > 60 ? vals[i].substr(0, 57) + "..." : vals[i];
+      std::cout << (i ? "  " : "") << v << std::string(w[i] - std::min(w[i], v.size()), ' ');
+    }
+    std::cout << "\n";
+  };
+  line(q.columns);
+  std::vector<std::string> rule;
+  for (size_t x : w) rule.push_back(std::string(x, '-'));
+  line(rule);
+  for (const auto& row : q.rows) {
+    std::vector<std::string> vals;
+    for (const auto& v : row) vals.push_back(cell(v));
+    line(vals);
+  }
+  std::cout << "(" << q.rows.size() << " rows)" << std::endl;
+}
+
+std::string sql_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+int cmd_runs(int argc, char** argv) {
+  return guarded([&] {
+    cxxopts::Options opts("patchgd runs list", "List runs with their status and key settings.");
+    add_db_option(opts);
+    opts.add_options()("sweep", "only this sweep (name)", cxxopts::value<std::string>()->default_value(""))(
+        "status", "only this status", cxxopts::value<std::string>()->default_value(""))(
+        "tsv", "tab-separated output")("action", "list", cxxopts::value<std::vector<std::string>>());
+    opts.parse_positional({"action"});
+    cxxopts::ParseResult r;
+    if (parse_or_help(opts, argc, argv, r)) return 0;
+    if (!r.count("action") || r["action"].as<std::vector<std::string>>() != std::vector<std::string>{"list"})
+      throw UsageError("usage: patchgd runs list [--sweep NAME] [--status S] [--db PATH]");
+    std::string where = "1=1";
+    if (!r["sweep"].as<std::string>().empty()) where += " AND s.name = " + sql_quote(r["sweep"].as<std::string>());
+    if (!r["status"].as<std::string>().empty()) where += " AND r.status = " + sql_quote(r["status"].as<std::string>());
+    store::ResultStore db(db_path(r));
+    const auto q = db.query(
+        "SELECT r.id, COALESCE(s.name, '-') AS sweep, r.cell, r.status, "
+        "json_extract(r.config, '$.method.name') AS method, json_extract(r.config, '$.backbone.name') AS backbone, "
+        "json_extract(r.config, '$.dataset.name') AS dataset, json_extract(r.config, '$.dataset.image_size') AS size, "
+        "json_extract(r.config, '$.memory.cap') AS cap, "
+        "(SELECT printf('%.4f', value) FROM metrics m WHERE m.run_id = r.id AND m.epoch = -1 AND m.name = 'best_accuracy') AS best_acc, "
+        "substr(r.config_hash, 1, 12) AS hash, COALESCE(r.error, '') AS error "
+        "FROM runs r LEFT JOIN sweeps s ON s.id = r.sweep_id WHERE " + where + " ORDER BY r.id");
+    print_table(q, r.count("tsv") > 0);
+    return 0;
+  });
+}
+
+int cmd_query(int argc, char** argv) {
+  return guarded([&] {
+    cxxopts::Options opts("patchgd query", "Run SQL on the results database (see results/README.md).");
+    add_db_option(opts);
+    opts.add_options()("tsv", "tab-separated output")("sql", "the statement", cxxopts::value<std::vector<std::string>>());
+    opts.parse_positional({"sql"});
+    opts.positional_help("\"SELECT ...\"");
+    cxxopts::ParseResult r;
+    if (parse_or_help(opts, argc, argv, r)) return 0;
+    if (!r.count("sql")) throw UsageError("usage: patchgd query \"SQL\" [--db PATH]");
+    store::ResultStore db(db_path(r));
+    print_table(db.query(join(r["sql"].as<std::vector<std::string>>(), " ")), r.count("tsv") > 0);
+    return 0;
+  });
+}
+
+}  // namespace pgd::cli

@@ -1,0 +1,441 @@
+#include "harness/runner/run_executor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include <torch/torch.h>
+
+#include "datasets/batch_loader.h"
+#include "datasets/dataset.h"
+#include "harness/config/config_hash.h"
+#include "harness/config/config_view.h"
+#include "harness/memory/memory_cap.h"
+#include "harness/runner/batch_size_search.h"
+#include "harness/runner/classification_metrics.h"
+#include "harness/runner/latency_meter.h"
+#include "methods/method.h"
+
+namespace pgd::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+torch::Device resolve_device(const config::ConfigView& cfg) {
+  const std::string device = cfg.get_choice("device", {"cpu", "cuda"});
+  if (device == "cpu") return torch::kCPU;
+  if (!torch::cuda::is_available())
+    cfg.fail("device", "'cpu': this build or machine has no CUDA device");
+  return torch::Device(torch::kCUDA, 0);
+}
+
+void seed_everything(int64_t seed) {
+  torch::manual_seed(static_cast<uint64_t>(seed));
+  if (torch::cuda::is_available()) torch::cuda::manual_seed_all(static_cast<uint64_t>(seed));
+}
+
+// Summary of one pass over a split.
+struct PassResult {
+  double loss = 0, accuracy = 0, qwk = 0;
+  std::vector<int64_t> labels, predicted;
+  std::vector<std::string> ids;
+};
+
+// The run's mutable state, shared by its phases.
+struct RunState {
+  const nlohmann::json& config;
+  const RunContext& ctx;
+  config::ConfigView cfg;
+  torch::Device device = torch::kCPU;
+  int64_t seed = 0;
+  std::unique_ptr<data::Dataset> train_set, val_set;
+  std::unique_ptr<methods::Method> method;
+  nlohmann::json method_config;  // config with `auto` batch sizes resolved
+  int64_t batch = 1, eval_batch = 1, epochs = 1;
+  Clock::time_point last_heartbeat = Clock::now();
+  bool primary_is_qwk = false;
+
+  RunState(const nlohmann::json& c, const RunContext& x) : config(c), ctx(x), cfg(c) {}
+
+  void check_stop() const {
+    if (ctx.stop && ctx.stop->load()) throw RunCancelled();
+  }
+  void heartbeat() {
+    if (seconds_since(last_heartbeat) < 10) return;
+    ctx.store->heartbeat(ctx.run_id);
+    last_heartbeat = Clock::now();
+  }
+  void message(const std::string& text) const {
+    if (ctx.observer) ctx.observer->on_message(text);
+  }
+  void metric(int64_t epoch, const std::string& split, const std::string& name, double v) const {
+    ctx.store->add_metric(ctx.run_id, epoch, split, name, v);
+  }
+  void measurement(const std::string& name, double v, const std::string& unit) const {
+    ctx.store->add_measurement(ctx.run_id, name, v, unit);
+  }
+};
+
+std::unique_ptr<methods::Method> build_method(RunState& st) {
+  seed_everything(st.seed);  // same initial weights whenever the method is rebuilt
+  config::ConfigView mcfg(st.method_config);
+  methods::MethodContext mctx;
+  mctx.num_classes = st.train_set->num_classes();
+  mctx.image_size = st.train_set->image_size();
+  mctx.steps_per_epoch = std::max<int64_t>(1, static_cast<int64_t>(
+      (st.train_set->size() + st.batch - 1) / st.batch));
+  const int64_t cap = st.cfg.at("train").get_int_or("max_batches_per_epoch", 0);
+  if (cap > 0) mctx.steps_per_epoch = std::min(mctx.steps_per_epoch, cap);
+  mctx.device = st.device;
+  return methods::make_method(mcfg, mctx);
+}
+
+// A batch of the first `b` training samples (repeated if the set is smaller), for probes and timing.
+std::pair<torch::Tensor, torch::Tensor> probe_batch(const data::Dataset& ds, int64_t b) {
+  std::vector<torch::Tensor> images;
+  std::vector<int64_t> labels;
+  for (int64_t i = 0; i < b; ++i) {
+    const size_t idx = static_cast<size_t>(i) % ds.size();
+    images.push_back(ds.image(idx));
+    labels.push_back(ds.label(idx));
+  }
+  return {torch::stack(images), torch::tensor(labels, torch::kInt64)};
+}
+
+// Resolves train.batch_size / train.micro_batch = auto by trying real steps under the cap.
+void resolve_auto_batches(RunState& st) {
+  auto& train = st.method_config["train"];
+  const bool auto_batch = train["batch_size"].is_string();
+  const bool auto_micro = train["micro_batch"].is_string();
+  const int64_t upper = st.cfg.at("train").get_int_or("auto_batch_max", 256);
+  if (!auto_batch && !auto_micro) return;
+  const int64_t limit = auto_batch ? upper : std::min(upper, train["batch_size"].get<int64_t>());
+  if (auto_micro) train["micro_batch"] = 0;
+  if (auto_batch) train["batch_size"] = 1;
+  const int64_t found = largest_fitting_batch(limit, [&](int64_t b) {
+    st.check_stop();
+    if (auto_batch) train["batch_size"] = b;
+    else train["micro_batch"] = b;
+    st.batch = train["batch_size"].get<int64_t>();
+    auto method = build_method(st);
+    auto [x, y] = probe_batch(*st.train_set, auto_batch ? b : st.batch);
+    method->train_batch(x, y);
+  });
+  if (found == 0)
+    throw memory::OutOfMemoryError("batch search: even a batch of 1 does not fit memory.cap", 0,
+                                   0, 0);
+  if (auto_batch) train["batch_size"] = found;
+  else train["micro_batch"] = found;
+  st.batch = train["batch_size"].get<int64_t>();
+  st.measurement(auto_batch ? "auto_batch_size" : "auto_micro_batch", static_cast<double>(found),
+                 "images");
+  st.message("batch search: " + std::to_string(found) + " fits the cap");
+}
+
+PassResult evaluate(RunState& st, const data::Dataset& ds, int64_t max_batches) {
+  data::LoaderOptions lo;
+  lo.batch_size = st.eval_batch;
+  lo.max_batches = max_batches;
+  data::BatchLoader loader(ds, lo);
+  loader.start_epoch(0);
+  PassResult r;
+  double loss_sum = 0;
+  while (auto b = loader.next()) {
+    st.check_stop();
+    torch::Tensor logits = st.method->predict(b->images);
+    loss_sum += torch::nn::functional::cross_entropy(
+                    logits, b->labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(
+                                           torch::kSum)).item<double>();
+    torch::Tensor pred = logits.argmax(1);
+    for (int64_t i = 0; i < pred.size(0); ++i) {
+      r.labels.push_back(b->labels[i].item<int64_t>());
+      r.predicted.push_back(pred[i].item<int64_t>());
+      r.ids.push_back(ds.sample_id(b->indices[static_cast<size_t>(i)]));
+    }
+    st.heartbeat();
+  }
+  if (!r.labels.empty()) {
+    r.loss = loss_sum / static_cast<double>(r.labels.size());
+    r.accuracy = accuracy(r.labels, r.predicted);
+    r.qwk = quadratic_weighted_kappa(r.labels, r.predicted, ds.num_classes());
+  }
+  return r;
+}
+
+struct TrainPass {
+  double loss = 0, accuracy = 0;
+  int64_t images = 0;
+};
+
+TrainPass train_epoch(RunState& st, data::BatchLoader& loader, int64_t epoch, Clock::time_point t_run,
+                      int64_t done_steps_before, int64_t total_steps) {
+  loader.start_epoch(epoch);
+  TrainPass tp;
+  double loss_sum = 0;
+  int64_t correct = 0, step = 0;
+  const auto t0 = Clock::now();
+  while (auto b = loader.next()) {
+    st.check_stop();
+    const auto r = st.method->train_batch(b->images, b->labels);
+    if (!std::isfinite(r.loss))
+      throw std::runtime_error("non-finite training loss (" + std::to_string(r.loss) +
+                               ") at epoch " + std::to_string(epoch) + ", step " +
+                               std::to_string(step));
+    loss_sum += r.loss * static_cast<double>(r.count);
+    correct += r.correct;
+    tp.images += r.count;
+    ++step;
+    st.heartbeat();
+    if (st.ctx.observer) {
+      StepProgress p;
+      p.epoch = epoch + 1;
+      p.epochs = st.epochs;
+      p.step = step;
+      p.steps = loader.batches_per_epoch();
+      p.loss = r.loss;
+      p.images_per_s = static_cast<double>(tp.images) / std::max(1e-9, seconds_since(t0));
+      const double done = static_cast<double>(done_steps_before + step);
+      p.eta_s = seconds_since(t_run) / done * static_cast<double>(total_steps - done_steps_before - step);
+      st.ctx.observer->on_step(p);
+    }
+  }
+  if (tp.images > 0) {
+    tp.loss = loss_sum / static_cast<double>(tp.images);
+    tp.accuracy = static_cast<double>(correct) / static_cast<double>(tp.images);
+  }
+  return tp;
+}
+
+// Best-over-epochs bookkeeping (the paper reports the best validation value over epochs).
+struct BestSoFar {
+  double accuracy = -1, qwk = -2;
+  int64_t epoch = -1;
+  double last_accuracy = 0, last_qwk = 0;
+};
+
+void write_summary(const RunState& st, const BestSoFar& best) {
+  st.metric(-1, "val", "best_accuracy", best.accuracy);
+  st.metric(-1, "val", "best_qwk", best.qwk);
+  st.metric(-1, "val", "best_epoch", static_cast<double>(best.epoch));
+  st.metric(-1, "val", "last_accuracy", best.last_accuracy);
+  st.metric(-1, "val", "last_qwk", best.last_qwk);
+}
+
+void store_predictions(const RunState& st, const PassResult& r) {
+  std::vector<store::ResultStore::Prediction> preds;
+  for (size_t i = 0; i < r.labels.size(); ++i) preds.push_back({r.ids[i], r.labels[i], r.predicted[i]});
+  st.ctx.store->add_predictions(st.ctx.run_id, "val", preds);
+}
+
+// Checkpoint paths for resuming: <checkpoint_dir>/<config hash>.{pt,json}.
+struct CheckpointFiles {
+  fs::path model, state;
+};
+
+std::optional<CheckpointFiles> checkpoint_files(const RunState& st) {
+  const auto train = st.cfg.at("train");
+  if (train.is_null("checkpoint_dir")) return std::nullopt;
+  fs::path dir = train.get_string("checkpoint_dir");
+  fs::create_directories(dir);
+  const std::string h = config::config_hash(st.config);
+  return CheckpointFiles{dir / (h + ".pt"), dir / (h + ".json")};
+}
+
+void save_checkpoint(const RunState& st, const CheckpointFiles& f, int64_t next_epoch,
+                     const BestSoFar& best) {
+  const fs::path tmp_model = f.model.string() + ".tmp", tmp_state = f.state.string() + ".tmp";
+  st.method->save_checkpoint(tmp_model.string());
+  nlohmann::json s = {{"next_epoch", next_epoch}, {"best_accuracy", best.accuracy},
+                      {"best_qwk", best.qwk}, {"best_epoch", best.epoch},
+                      {"last_accuracy", best.last_accuracy}, {"last_qwk", best.last_qwk}};
+  std::ofstream(tmp_state) << s.dump();
+  fs::rename(tmp_model, f.model);  // the state file names the epoch the model file belongs to
+  fs::rename(tmp_state, f.state);
+}
+
+int64_t load_checkpoint(RunState& st, const CheckpointFiles& f, BestSoFar& best) {
+  if (!fs::exists(f.model) || !fs::exists(f.state)) return 0;
+  std::ifstream in(f.state);
+  nlohmann::json s = nlohmann::json::parse(in, nullptr, false);
+  if (s.is_discarded() || !s.contains("next_epoch")) return 0;
+  st.method->load_checkpoint(f.model.string());
+  best.accuracy = s.value("best_accuracy", -1.0);
+  best.qwk = s.value("best_qwk", -2.0);
+  best.epoch = s.value("best_epoch", int64_t{-1});
+  best.last_accuracy = s.value("last_accuracy", 0.0);
+  best.last_qwk = s.value("last_qwk", 0.0);
+  st.message("resuming from checkpoint " + f.model.string() + " at epoch " +
+             std::to_string(s["next_epoch"].get<int64_t>() + 1));
+  return s["next_epoch"].get<int64_t>();
+}
+
+void measure_speed(RunState& st) {
+  const auto m = st.cfg.at("measure");
+  if (!m.get_bool_or("latency", true)) return;
+  const int64_t warmup = m.get_int_or("warmup_steps", 1), steps = m.get_int_or("steps", 3);
+  if (steps < 1) return;
+  auto [x, y] = probe_batch(*st.train_set, st.batch);
+  const double train_s = median_seconds(warmup, steps, [&] {
+    st.check_stop();
+    st.method->train_batch(x, y);
+  }, st.device);
+  auto [xe, ye] = probe_batch(*st.val_set, st.eval_batch);
+  const double infer_s = median_seconds(warmup, steps, [&] {
+    st.check_stop();
+    st.method->predict(xe);
+  }, st.device);
+  const double b = static_cast<double>(st.batch), be = static_cast<double>(st.eval_batch);
+  st.measurement("train_latency_ms", train_s * 1000.0 / b, "ms/image");
+  st.measurement("train_throughput", b / train_s, "images/s");
+  st.measurement("infer_latency_ms", infer_s * 1000.0 / be, "ms/image");
+  st.measurement("infer_throughput", be / infer_s, "images/s");
+}
+
+void train_and_evaluate(RunState& st) {
+  const auto train = st.cfg.at("train");
+  const int64_t max_batches = train.get_int_or("max_batches_per_epoch", 0);
+  const int64_t every = std::max<int64_t>(1, st.cfg.at("eval").get_int_or("every_epochs", 1));
+  BestSoFar best;
+  int64_t start_epoch = 0;
+  auto ckpt = checkpoint_files(st);
+  if (ckpt) start_epoch = load_checkpoint(st, *ckpt, best);
+  if (start_epoch == 0 && !train.is_null("init_from")) {
+    st.method->load_weights(train.get_string("init_from"));
+    st.message("warm start from " + train.get_string("init_from"));
+  }
+
+  data::LoaderOptions lo;
+  lo.batch_size = st.batch;
+  lo.shuffle = true;
+  lo.drop_last = false;
+  lo.max_batches = max_batches;
+  lo.seed = static_cast<uint64_t>(st.seed);
+  data::BatchLoader loader(*st.train_set, lo);
+  const int64_t total_steps = loader.batches_per_epoch() * st.epochs;
+  const auto t_run = Clock::now();
+
+  for (int64_t epoch = start_epoch; epoch < st.epochs; ++epoch) {
+    const auto t0 = Clock::now();
+    const TrainPass tp = train_epoch(st, loader, epoch, t_run, loader.batches_per_epoch() * (epoch - start_epoch),
+                                     loader.batches_per_epoch() * (st.epochs - start_epoch));
+    (void)total_steps;
+    st.metric(epoch, "train", "loss", tp.loss);
+    st.metric(epoch, "train", "accuracy", tp.accuracy);
+    const bool last = epoch + 1 == st.epochs;
+    if ((epoch + 1) % every == 0 || last) {
+      const PassResult vr = evaluate(st, *st.val_set, 0);
+      st.metric(epoch, "val", "loss", vr.loss);
+      st.metric(epoch, "val", "accuracy", vr.accuracy);
+      st.metric(epoch, "val", "qwk", vr.qwk);
+      const double primary = st.primary_is_qwk ? vr.qwk : vr.accuracy;
+      const double best_primary = st.primary_is_qwk ? best.qwk : best.accuracy;
+      if (primary > best_primary || best.epoch < 0) {
+        best.epoch = epoch;
+        store_predictions(st, vr);
+      }
+      best.accuracy = std::max(best.accuracy, vr.accuracy);
+      best.qwk = std::max(best.qwk, vr.qwk);
+      best.last_accuracy = vr.accuracy;
+      best.last_qwk = vr.qwk;
+      if (st.ctx.observer)
+        st.ctx.observer->on_epoch({epoch + 1, st.epochs, tp.loss, tp.accuracy, vr.loss, vr.accuracy,
+                                   vr.qwk, seconds_since(t0)});
+    }
+    if (ckpt) save_checkpoint(st, *ckpt, epoch + 1, best);
+  }
+  write_summary(st, best);
+}
+
+void prepare(RunState& st) {
+  const auto& cfg = st.cfg;
+  const int64_t threads = cfg.get_int_or("threads", 0);
+  if (threads < 0) cfg.fail("threads", "0 (every core) or a positive count");
+  torch::set_num_threads(threads > 0 ? static_cast<int>(threads)
+                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  st.device = resolve_device(cfg);
+  st.seed = cfg.get_int("seed");
+  const auto train = cfg.at("train");
+  st.epochs = train.get_int("epochs");
+  if (st.epochs < 1) train.fail("epochs", "an integer >= 1");
+  st.method_config = st.config;
+  const auto& bs = st.config["train"]["batch_size"];
+  if (bs.is_string() && bs.get<std::string>() != "auto") train.fail("batch_size", "an integer >= 1 or auto");
+  if (bs.is_number_integer() && bs.get<int64_t>() < 1) train.fail("batch_size", "an integer >= 1 or auto");
+  const auto& mb = st.config["train"]["micro_batch"];
+  if (mb.is_string() && mb.get<std::string>() != "auto") train.fail("micro_batch", "an integer >= 0 or auto");
+  st.batch = bs.is_number_integer() ? bs.get<int64_t>() : 1;
+
+  const auto dcfg = cfg.at("dataset");
+  st.primary_is_qwk = dcfg.get_string("name") == "panda";
+  st.message("dataset " + dcfg.get_string("name") + " at " + std::to_string(dcfg.get_int("image_size")) + " px");
+  st.train_set = data::make_dataset(dcfg, data::Split::Train, static_cast<uint64_t>(st.seed));
+  st.val_set = data::make_dataset(dcfg, data::Split::Val, static_cast<uint64_t>(st.seed));
+  if (st.train_set->size() == 0 || st.val_set->size() == 0)
+    throw data::DataError("dataset '" + dcfg.get_string("name") + "' has an empty split (train " +
+                          std::to_string(st.train_set->size()) + ", val " +
+                          std::to_string(st.val_set->size()) + " samples)");
+}
+
+void finish_measurements(RunState& st, const memory::MemoryCap& cap) {
+  st.measurement("peak_memory", static_cast<double>(cap.peak_bytes()), "bytes");
+  if (cap.cap()) st.measurement("memory_cap", static_cast<double>(*cap.cap()), "bytes");
+}
+
+}  // namespace
+
+RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
+  RunState st(config, ctx);
+  RunOutcome out;
+  std::optional<memory::MemoryCap> cap;
+  try {
+    prepare(st);
+    const std::string cap_text = st.cfg.at("memory").get_string_or("cap", "none");
+    std::optional<uint64_t> cap_bytes;
+    try {
+      cap_bytes = memory::parse_bytes(cap_text);
+    } catch (const std::invalid_argument& e) {
+      st.cfg.at("memory").fail("cap", "none or a size such as 4GB, 512MB");
+    }
+    memory::install_capping_cpu_allocator();
+    cap.emplace(cap_bytes, st.device);
+    resolve_auto_batches(st);
+    const auto& eb = st.config["eval"]["batch_size"];
+    st.eval_batch = eb.is_number_integer() && eb.get<int64_t>() > 0 ? eb.get<int64_t>() : st.batch;
+    st.method = build_method(st);
+    st.measurement("parameters", static_cast<double>(st.method->parameter_count()), "count");
+    train_and_evaluate(st);
+    measure_speed(st);
+    finish_measurements(st, *cap);
+    out.status = "done";
+  } catch (const RunCancelled& e) {
+    out.status = "cancelled";
+    out.error = e.what();
+  } catch (const std::exception& e) {
+    out.status = memory::is_out_of_memory(e) ? "oom" : "failed";
+    out.error = e.what();
+  }
+  st.method.reset();  // release the model before reading the final peak
+  if (cap) {
+    out.peak_bytes = cap->peak_bytes();
+    if (out.status != "done") {
+      try {
+        finish_measurements(st, *cap);
+      } catch (const std::exception&) {
+        // the store error is reported by finish_run below if it persists
+      }
+    }
+  }
+  ctx.store->finish_run(ctx.run_id, out.status, out.error);
+  return out;
+}
+
+}  // namespace pgd::runner

@@ -1,0 +1,54 @@
+#include "harness/runner/sweep_runner.h"
+
+#include "harness/config/config_loader.h"
+#include "harness/config/sweep_plan.h"
+#include "harness/runner/provenance.h"
+#include "harness/runner/run_executor.h"
+#include "harness/store/provenance.h"
+
+namespace pgd::runner {
+
+SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, SweepObserver* observer,
+                      const std::atomic<bool>* stop) {
+  const auto config_dir =
+      options.config_dir.empty() ? config::default_config_dir() : options.config_dir;
+  const config::SweepPlan plan =
+      config::load_sweep(options.file, options.scale, options.overrides, config_dir);
+
+  SweepReport report;
+  report.cells = static_cast<int64_t>(plan.cells.size());
+  report.sweep_id = db.ensure_sweep(plan.name, options.file.string(), plan.spec, plan.spec_hash);
+  std::vector<std::vector<std::string>> overrides_by_cell(plan.cells.size());
+  for (const auto& cell : plan.cells) {
+    db.ensure_run(report.sweep_id, cell.index, cell.config, cell.hash,
+                  cell.config.value("seed", int64_t{0}));
+    overrides_by_cell[static_cast<size_t>(cell.index)] = cell.overrides;
+  }
+
+  const std::string owner = store::process_owner();
+  while (!(stop && stop->load())) {
+    if (options.max_runs > 0 && report.ran >= options.max_runs) break;
+    const int64_t threads = 0;
+    auto claimed = db.claim_next(report.sweep_id, owner, current_provenance(threads), options.resume);
+    if (!claimed) break;
+    const auto cell = claimed->cell;
+    if (observer)
+      observer->on_run_start(cell, report.cells, overrides_by_cell.at(static_cast<size_t>(cell)),
+                             claimed->config_hash);
+    RunContext ctx{&db, claimed->id, observer, stop};
+    const RunOutcome out = execute_run(claimed->config, ctx);
+    ++report.ran;
+    if (out.status == "done") ++report.done;
+    else if (out.status == "oom") ++report.oom;
+    else if (out.status == "cancelled") ++report.cancelled;
+    else {
+      ++report.failed;
+      report.failures.push_back("cell " + std::to_string(cell) + " (" + claimed->config_hash.substr(0, 12) +
+                                "): " + out.error);
+    }
+    if (observer) observer->on_run_end(cell, out.status, out.error);
+  }
+  return report;
+}
+
+}  // namespace pgd::runner

@@ -1,0 +1,42 @@
+#pragma once
+// A sweep: expand the sweep file into cells, register them in the store, then claim and run
+// pending cells one by one until none is left. Several processes may work one sweep at once.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/runner/run_observer.h"
+#include "harness/store/result_store.h"
+
+namespace pgd::runner {
+
+struct SweepOptions {
+  std::filesystem::path file;
+  std::string scale = "smoke";
+  std::vector<std::string> overrides;     // applied to every cell, after the sweep's own
+  std::filesystem::path config_dir;       // empty = config::default_config_dir()
+  bool resume = false;                    // also re-run failed, cancelled and stale runs
+  int64_t max_runs = 0;                   // stop after this many runs (0 = no limit)
+};
+
+struct SweepReport {
+  int64_t sweep_id = 0;
+  int64_t cells = 0;
+  int64_t ran = 0, done = 0, oom = 0, failed = 0, cancelled = 0;
+  std::vector<std::string> failures;      // "cell 3 (hash…): error"
+};
+
+// Called before each run with its cell index and overrides, so the CLI can announce it.
+class SweepObserver : public RunObserver {
+ public:
+  virtual void on_run_start(int64_t cell, int64_t cells, const std::vector<std::string>& overrides,
+                            const std::string& config_hash) {}
+  virtual void on_run_end(int64_t cell, const std::string& status, const std::string& error) {}
+};
+
+SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, SweepObserver* observer,
+                      const std::atomic<bool>* stop);
+
+}  // namespace pgd::runner
