@@ -6,7 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/cli/cli_common.h"
-#include "harness/config/config_loader.h"
+#include "harness/config/compose.h"
+#include "harness/config/config_hash.h"
+#include "harness/config/multirun.h"
+#include "harness/config/yaml_emit.h"
 #include "harness/runner/provenance.h"
 #include "harness/store/provenance.h"
 #include "harness/store/result_store.h"

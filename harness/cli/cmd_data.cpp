@@ -5,7 +5,10 @@
 #include "datasets/synthetic_slides.h"
 #include "datasets/ultramnist_preview.h"
 #include "harness/cli/cli_common.h"
-#include "harness/config/config_loader.h"
+#include "harness/config/compose.h"
+#include "harness/config/config_hash.h"
+#include "harness/config/multirun.h"
+#include "harness/config/yaml_emit.h"
 
 namespace pgd::cli {
 
@@ -40,7 +43,7 @@ int cmd_data(int argc, char** argv) {
       throw UsageError("patchgd data: '" + which + "' has no previews; expected ultramnist, ultramnist10 or panda-synthetic");
     std::vector<std::string> overrides = {"dataset=" + which};
     overrides.insert(overrides.end(), args.begin() + 1, args.end());
-    config::reject_sweep_values(overrides);
+    config::require_no_sweeps(overrides);
     const auto cfg = config::compose_config(config::default_config_dir(), overrides);
     const std::string split = r["split"].as<std::string>();
     if (split != "train" && split != "val") throw UsageError("--split '" + split + "': expected train or val");

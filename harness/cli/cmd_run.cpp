@@ -4,8 +4,12 @@
 #include "harness/cli/cli_common.h"
 #include "harness/cli/progress_printer.h"
 #include "harness/cli/stop_signal.h"
-#include "harness/config/config_loader.h"
+#include "harness/config/compose.h"
+#include "harness/config/config_hash.h"
+#include "harness/config/multirun.h"
+#include "harness/config/yaml_emit.h"
 #include "harness/memory/memory_cap.h"
+#include "harness/runner/config_validation.h"
 #include "harness/runner/provenance.h"
 #include "harness/runner/run_executor.h"
 #include "harness/store/provenance.h"
@@ -27,7 +31,7 @@ std::vector<std::vector<std::string>> override_sets(const cxxopts::ParseResult& 
   std::vector<std::string> overrides;
   if (r.count("overrides")) overrides = r["overrides"].as<std::vector<std::string>>();
   if (r.count("multirun")) return config::expand_multirun(overrides);
-  config::reject_sweep_values(overrides);
+  config::require_no_sweeps(overrides);
   return {overrides};
 }
 
@@ -48,7 +52,10 @@ int cmd_run(int argc, char** argv) {
     const auto sets = override_sets(r);
     const auto dir = config_dir(r);
     std::vector<nlohmann::json> configs;
-    for (const auto& s : sets) configs.push_back(config::compose_config(dir, s));  // all errors first
+    for (const auto& s : sets) {  // every error before anything is recorded
+      configs.push_back(config::compose_config(dir, s));
+      runner::validate_config(configs.back());
+    }
     store::ResultStore db(db_path(r));
     const auto* stop = install_stop_handlers();
     ProgressPrinter printer;
@@ -82,7 +89,7 @@ int cmd_config(int argc, char** argv) {
     args.erase(args.begin());
     std::vector<std::vector<std::string>> sets =
         r.count("multirun") ? config::expand_multirun(args) : std::vector<std::vector<std::string>>{args};
-    if (!r.count("multirun")) config::reject_sweep_values(args);
+    if (!r.count("multirun")) config::require_no_sweeps(args);
     const auto dir = config_dir(r);
     for (const auto& s : sets) {
       const auto cfg = config::compose_config(dir, s);

@@ -1,23 +1,48 @@
 #include "harness/runner/sweep_runner.h"
 
-#include "harness/config/config_loader.h"
-#include "harness/config/sweep_plan.h"
+#include "harness/config/config_error.h"
+#include "harness/config/sweep.h"
+#include "harness/runner/config_validation.h"
 #include "harness/runner/provenance.h"
 #include "harness/runner/run_executor.h"
 #include "harness/store/provenance.h"
 
 namespace pgd::runner {
+namespace {
+
+std::string join_overrides(const std::vector<std::string>& o) {
+  std::string out;
+  for (size_t i = 0; i < o.size(); ++i) out += (i ? " " : "") + o[i];
+  return out;
+}
+
+}  // namespace
 
 SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, SweepObserver* observer,
                       const std::atomic<bool>* stop) {
   const auto config_dir =
       options.config_dir.empty() ? config::default_config_dir() : options.config_dir;
-  const config::SweepPlan plan =
-      config::load_sweep(options.file, options.scale, options.overrides, config_dir);
+  const auto file = config::resolve_sweep_file(options.file.string(), config_dir);
+  const config::SweepPlan plan = config::load_sweep(file, options.scale, options.overrides, config_dir);
+  // The table renderers find a sweep's table and scale at the top of its spec.
+  nlohmann::json spec = plan.spec;
+  spec["name"] = plan.name;
+  spec["table"] = plan.table;
+  spec["scale"] = plan.scale;
+
+  // Every cell is checked before any is recorded: a typo in cell 37 must not surface hours in.
+  for (const auto& cell : plan.cells) {
+    try {
+      validate_config(cell.config);
+    } catch (const config::ConfigError& e) {
+      throw config::ConfigError(file.string() + ": cell " + std::to_string(cell.index) + " (" +
+                                join_overrides(cell.overrides) + "): " + e.what());
+    }
+  }
 
   SweepReport report;
   report.cells = static_cast<int64_t>(plan.cells.size());
-  report.sweep_id = db.ensure_sweep(plan.name, options.file.string(), plan.spec, plan.spec_hash);
+  report.sweep_id = db.ensure_sweep(plan.name, file.string(), spec, plan.spec_hash);
   std::vector<std::vector<std::string>> overrides_by_cell(plan.cells.size());
   for (const auto& cell : plan.cells) {
     db.ensure_run(report.sweep_id, cell.index, cell.config, cell.hash,
@@ -26,10 +51,11 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
   }
 
   const std::string owner = store::process_owner();
+  const int64_t threads = plan.cells.empty() ? 0 : plan.cells.front().config.value("threads", int64_t{0});
+  const store::Provenance provenance = current_provenance(threads);
   while (!(stop && stop->load())) {
     if (options.max_runs > 0 && report.ran >= options.max_runs) break;
-    const int64_t threads = 0;
-    auto claimed = db.claim_next(report.sweep_id, owner, current_provenance(threads), options.resume);
+    auto claimed = db.claim_next(report.sweep_id, owner, provenance, options.resume);
     if (!claimed) break;
     const auto cell = claimed->cell;
     if (observer)

@@ -1,0 +1,90 @@
+// The `patchgd` command as a user meets it: help, bad input, a two-run sweep and its table.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/cli/cli_test_util.h"
+
+namespace pgd::cli_test {
+namespace {
+namespace fs = std::filesystem;
+
+TEST(Cli, HelpListsCommands) {
+  auto r = patchgd("--help");
+  EXPECT_EQ(r.code, 0);
+  for (const char* c : {"run", "sweep", "config", "runs", "query", "tables", "plot", "models", "merge"})
+    EXPECT_NE(r.out.find(c), std::string::npos) << c;
+  EXPECT_EQ(patchgd("sweep --help").code, 0);
+  EXPECT_EQ(patchgd("nonsense").code, 2);
+}
+
+TEST(Cli, ConfigShowPrintsResolvedYamlAndHash) {
+  auto r = patchgd("config show method=gd train.epochs=3");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("config hash:"), std::string::npos);
+  EXPECT_NE(r.out.find("epochs: 3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("name: gd"), std::string::npos) << r.out;
+}
+
+TEST(Cli, UnknownKeyIsAUsageErrorWithASuggestion) {
+  auto r = patchgd("config show train.epoch=3");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("train.epochs"), std::string::npos) << r.out;
+  r = patchgd("config show method=patchgdd");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("patchgd"), std::string::npos) << r.out;
+}
+
+TEST(Cli, CorruptDatabaseIsReportedAndLeftIntact) {
+  const auto d = fresh_dir("corrupt");
+  const fs::path db = d / "not-a.db";
+  std::ofstream(db) << "this is not sqlite";
+  const auto size = fs::file_size(db);
+  auto r = patchgd("runs list --db " + db.string());
+  EXPECT_EQ(r.code, 3) << r.out;
+  EXPECT_NE(r.out.find(db.string()), std::string::npos) << r.out;
+  EXPECT_EQ(fs::file_size(db), size);
+  fs::remove_all(d);
+}
+
+// A two-run sweep at toy size, then a table regenerated from the database (issue: experiments).
+TEST(Cli, TwoRunSweepThenTable) {
+  const auto d = fresh_dir("sweep");
+  const fs::path sweep = d / "two.yaml";
+  std::ofstream(sweep) << R"(name: two
+description: GD vs PatchGD, toy size
+table: ultramnist
+overrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=8, dataset.val_size=4,
+            backbone=mobilenetv2-0.25, method.patch_size=16, method.sampling_fraction=0.5,
+            train.batch_size=4, train.epochs=1, train.warmup_epochs=0, head.channels=16,
+            head.latent_dim=16, threads=2, measure.steps=1, measure.warmup_steps=0, memory.cap=4GB]
+grid:
+  method: gd,patchgd
+)";
+  const std::string db = (d / "r.db").string();
+  auto r = patchgd("sweep " + sweep.string() + " --db " + db);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 done"), std::string::npos) << r.out;
+
+  auto q = patchgd("query --tsv --db " + db + " \"SELECT status, count(*) FROM runs GROUP BY status\"");
+  EXPECT_NE(q.out.find("done\t2"), std::string::npos) << q.out;
+
+  // Resuming a finished sweep runs nothing again.
+  r = patchgd("sweep " + sweep.string() + " --resume --db " + db);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("ran 0"), std::string::npos) << r.out;
+
+  auto t = patchgd("tables --table ultramnist --format md --db " + db);
+  ASSERT_EQ(t.code, 0) << t.out;
+  EXPECT_NE(t.out.find("gd"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("patchgd"), std::string::npos) << t.out;
+  const fs::path out = d / "tables";
+  t = patchgd("tables --table ultramnist --format md,latex,csv --out " + out.string() + " --db " + db);
+  ASSERT_EQ(t.code, 0) << t.out;
+  EXPECT_TRUE(fs::exists(out / "ultramnist.md")) << t.out;
+  EXPECT_TRUE(fs::exists(out / "ultramnist.tex")) << t.out;
+  fs::remove_all(d);
+}
+
+}  // namespace
+}  // namespace pgd::cli_test
