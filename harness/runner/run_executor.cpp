@@ -243,8 +243,10 @@ struct CheckpointFiles {
 
 std::optional<CheckpointFiles> checkpoint_files(const RunState& st) {
   const auto train = st.cfg.at("train");
-  if (train.is_null("checkpoint_dir")) return std::nullopt;
-  fs::path dir = train.get_string("checkpoint_dir");
+  fs::path dir;
+  if (!st.ctx.checkpoint_dir.empty()) dir = st.ctx.checkpoint_dir;
+  else if (!train.is_null("checkpoint_dir")) dir = train.get_string("checkpoint_dir");
+  else return std::nullopt;
   fs::create_directories(dir);
   const std::string h = config::config_hash(st.config);
   return CheckpointFiles{dir / (h + ".pt"), dir / (h + ".json")};
@@ -353,6 +355,11 @@ void train_and_evaluate(RunState& st) {
     if (ckpt) save_checkpoint(st, *ckpt, epoch + 1, best);
   }
   write_summary(st, best);
+  if (ckpt && !st.ctx.checkpoint_dir.empty()) {  // sweep-managed: only needed until done
+    std::error_code ec;
+    fs::remove(ckpt->model, ec);
+    fs::remove(ckpt->state, ec);
+  }
 }
 
 void prepare(RunState& st) {

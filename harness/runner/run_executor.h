@@ -30,6 +30,9 @@ struct RunContext {
   int64_t run_id = 0;
   RunObserver* observer = nullptr;          // may be null
   const std::atomic<bool>* stop = nullptr;  // may be null
+  // Where sweeps keep resumable checkpoints (<dir>/<config hash>.pt), deleted once the run is
+  // done; empty = train.checkpoint_dir of the config (kept), or no checkpoints when null.
+  std::string checkpoint_dir;
 };
 
 // Runs `config` (resolved) and writes metrics, predictions and measurements for ctx.run_id.

@@ -19,6 +19,9 @@ struct SweepOptions {
   std::filesystem::path config_dir;       // empty = config::default_config_dir()
   bool resume = false;                    // also re-run failed, cancelled and stale runs
   int64_t max_runs = 0;                   // stop after this many runs (0 = no limit)
+  int64_t only_cell = -1;                 // >= 0: run just this cell (a Slurm array task)
+  int64_t stale_after_s = 120;            // a running run without heartbeat this long is abandoned
+  std::filesystem::path checkpoint_dir;   // resumable checkpoints; empty = none
 };
 
 struct SweepReport {
@@ -35,6 +38,10 @@ class SweepObserver : public RunObserver {
                             const std::string& config_hash) {}
   virtual void on_run_end(int64_t cell, const std::string& status, const std::string& error) {}
 };
+
+// Marks runs of the sweep left `running` by a dead process on this host as failed
+// ("abandoned"), so that --resume re-runs them at once. Returns how many.
+int64_t release_abandoned_runs(store::ResultStore& db, int64_t sweep_id);
 
 SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, SweepObserver* observer,
                       const std::atomic<bool>* stop);
