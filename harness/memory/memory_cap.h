@@ -25,7 +25,18 @@ std::string format_bytes(uint64_t bytes);  // "1.50 GiB"
 // Installs the capping CPU allocator once per process (idempotent); later caps only change limits.
 void install_capping_cpu_allocator();
 
+// Process-wide CPU accounting of the capping allocator (installs it if need be): bytes held now,
+// and the most held since the last MemoryCap on the CPU was made or reset its peak.
+uint64_t cpu_live_bytes();
+uint64_t cpu_peak_bytes();
+
 // RAII: sets the cap on `device` for its lifetime, resets the peak on entry, lifts the cap on exit.
+// CPU: the capping allocator's cap (a MemoryCap made inside another restores the outer cap on
+// exit); live and peak count every CPU tensor allocated since installation, not only this run's,
+// and the peak is one per process (an inner MemoryCap resets it for the outer one too).
+// CUDA: the caching allocator's memory fraction, cap / total device memory (it limits reserved
+// memory, cached blocks included); peak from its allocated-bytes statistics. Other devices throw
+// std::invalid_argument.
 class MemoryCap {
  public:
   MemoryCap(std::optional<uint64_t> cap_bytes, c10::Device device);
@@ -41,6 +52,7 @@ class MemoryCap {
  private:
   std::optional<uint64_t> cap_;
   c10::Device device_;
+  std::optional<uint64_t> previous_cpu_cap_;  // restored on exit (CPU only)
 };
 
 // True when `e` is an out-of-memory error of ours or of LibTorch's (CUDA OOM, bad_alloc).
