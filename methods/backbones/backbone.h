@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <torch/nn/module.h>
 #include <torch/types.h>
@@ -32,14 +33,31 @@ class Backbone : public torch::nn::Module {
   virtual int64_t output_stride() const { return 32; }
 };
 
+// Names make_backbone accepts, in display order.
+std::vector<std::string> backbone_names();
+
+// Throws std::invalid_argument for an unknown name (listing the valid ones), a ResNet width
+// other than 1.0, a MobileNetV2 width <= 0, or num_classes / out_dim <= 0 where the mode uses it.
 std::shared_ptr<Backbone> make_backbone(const BackboneOptions& options);
+
+// The checks make_backbone makes, without building anything.
+void validate_backbone_options(const BackboneOptions& options);
+
+std::string to_string(BackboneMode mode);  // "classifier" | "encoder" | "feature_map"
 
 // Loads parameters and buffers by torchvision name from a TorchScript module file into `model`.
 // Throws std::runtime_error listing the first offenders on a missing name or shape mismatch.
-// `skip_prefixes` (e.g. {"fc.", "classifier."}) are not required to match (replaced heads).
+// `skip_prefixes` (e.g. {"fc.", "classifier."}) are not required to match (replaced heads):
+// names under them are left as initialized. The model is checked whole before anything is
+// copied, so on error it is unchanged. Names in the file that the model lacks are ignored.
 void load_torchscript_weights(torch::nn::Module& model, const std::string& path,
                               const std::vector<std::string>& skip_prefixes = {});
 
 int64_t count_parameters(const torch::nn::Module& model);
+int64_t count_trainable_parameters(const torch::nn::Module& model);  // requires_grad only
+
+// A readable block for `patchgd models`: name, width, mode, output shape of each stage at an
+// image_size × image_size input, parameters (total, trainable) and MACs per image at that size.
+std::string describe_backbone(const BackboneOptions& options, int64_t image_size);
 
 }  // namespace pgd::backbones
