@@ -40,6 +40,7 @@ struct RunRecord {
   int64_t seed = 0;
   std::string created_at, started_at, finished_at, heartbeat_at;
   std::string owner;             // host:pid of the process running it
+  Provenance provenance;         // as recorded when the run was claimed or started
 };
 
 struct QueryResult {
@@ -59,6 +60,10 @@ class ResultStore {
   static int schema_version();   // the version this program writes
   int user_version() const;      // PRAGMA user_version of the open database
   const std::filesystem::path& path() const { return path_; }
+  // "wal" normally; "delete" where WAL could not be set (network file systems), in which case
+  // journal_note() says why and what to do instead (shards + merge). Empty note under WAL.
+  std::string journal_mode() const;
+  const std::string& journal_note() const;
 
   // Sweeps: (name, file, spec) is unique by name + spec hash; returns the existing id if present.
   int64_t ensure_sweep(const std::string& name, const std::string& file, const nlohmann::json& spec,
@@ -67,9 +72,11 @@ class ResultStore {
   // returns its id either way.
   int64_t ensure_run(int64_t sweep_id, int64_t cell, const nlohmann::json& config,
                      const std::string& config_hash, int64_t seed);
-  // Atomically claims the next claimable run of the sweep: pending, or running/failed/cancelled
-  // ones when `retry_unfinished` (resume), or running with a heartbeat older than `stale_after_s`.
-  // Marks it running with `owner` and provenance. nullopt when none is left.
+  // Atomically (one BEGIN IMMEDIATE transaction, safe across processes) claims the claimable run
+  // with the lowest cell: pending; failed or cancelled when `retry_unfinished` (resume); running
+  // with a heartbeat older than `stale_after_s` (its owner died). done and oom are never claimed.
+  // Marks it running with `owner`, provenance, started_at and heartbeat_at, and deletes the
+  // metrics, predictions and measurements of its earlier attempt. nullopt when none is left.
   std::optional<RunRecord> claim_next(int64_t sweep_id, const std::string& owner,
                                       const Provenance& prov, bool retry_unfinished,
                                       int64_t stale_after_s = 120);
@@ -77,9 +84,12 @@ class ResultStore {
   int64_t start_single_run(const nlohmann::json& config, const std::string& config_hash,
                            int64_t seed, const std::string& owner, const Provenance& prov);
 
+  // Refreshes heartbeat_at of a running run (no-op for other statuses); throws if no such run.
   void heartbeat(int64_t run_id);
+  // `status`: done | oom | failed | cancelled; sets error (NULL when empty) and finished_at.
   void finish_run(int64_t run_id, const std::string& status, const std::string& error = "");
 
+  // A NaN value is stored as NULL (SQLite has no NaN).
   void add_metric(int64_t run_id, int64_t epoch, const std::string& split, const std::string& name,
                   double value);
   struct Prediction {
@@ -96,13 +106,25 @@ class ResultStore {
   // Counts by status for a sweep.
   std::vector<std::pair<std::string, int64_t>> status_counts(int64_t sweep_id) const;
 
-  // Arbitrary SQL for `patchgd query` and the table renderers (read-only statements).
+  // Arbitrary SQL for `patchgd query` and the table renderers. Several statements may be given;
+  // the result is that of the last one that returns columns. Meant for reads: a write given here
+  // runs in autocommit mode. Throws StoreError with SQLite's message and the statement.
   QueryResult query(const std::string& sql) const;
 
-  // Copies the runs (with metrics, predictions, measurements) of another database into this one,
-  // skipping runs whose (config hash, sweep name, cell) already exist with a finished status.
+  // Copies the sweeps and runs (with metrics, predictions, measurements) of another database
+  // (a shard) into this one, in one transaction. A run is identified by (sweep name, spec hash,
+  // config hash), or (config hash, started_at) outside a sweep. Per shard run:
+  //  - absent here                                       -> added
+  //  - here pending (or failed/cancelled while the shard's is done/oom), shard's finished
+  //                                                      -> replaced by the shard's
+  //  - same status and the same metrics, predictions and measurements, or the shard's is less
+  //    advanced (pending/running, or failed while ours is done)   -> skipped
+  //  - otherwise (different finished results, or ours is running) -> conflict: ours is kept and
+  //    a line naming the sweep, cell, hash and both statuses goes to conflict_details.
+  // Merging the same shard twice adds nothing. The shard must exist and is migrated if older.
   struct MergeReport {
     int64_t added = 0, skipped = 0, conflicts = 0;
+    int64_t replaced = 0;  // target runs overwritten by a more finished shard run
     std::vector<std::string> conflict_details;
   };
   MergeReport merge_from(const std::filesystem::path& shard);

@@ -1,0 +1,103 @@
+// Several processes writing one database at once: appends are never lost and every run of a
+// sweep is claimed exactly once (claim_next's BEGIN IMMEDIATE transaction is the whole guarantee).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+
+#include "harness/store/result_store.h"
+#include "tests/store/store_test_util.h"
+
+namespace pgd::store {
+namespace {
+
+using testing::count;
+
+constexpr int kChildren = 4;
+constexpr int kMetricsPerChild = 200;
+constexpr int kRuns = 40;
+
+class ConcurrencyTest : public testing::TempDirTest {};
+
+// The child's whole life: opens its own connection (never inherit one across fork), appends,
+// claims until none is left, and writes the ids it claimed to its own file. Exit code 0 = ok.
+int child_main(const std::filesystem::path& db_path, int64_t sweep, int64_t metric_run, int index,
+               const std::filesystem::path& claims_file) {
+  try {
+    ResultStore store(db_path);
+    const std::string owner = "child" + std::to_string(index) + ":" + std::to_string(getpid());
+    const Provenance prov = testing::test_provenance("child" + std::to_string(index));
+    std::ofstream claims(claims_file);
+    // Interleave appends with claims so that both kinds of writer contend.
+    int appended = 0;
+    for (;;) {
+      for (int i = 0; i < 10 && appended < kMetricsPerChild; ++i, ++appended)
+        store.add_metric(metric_run, appended, "child" + std::to_string(index), "loss", appended);
+      const auto run = store.claim_next(sweep, owner, prov, false);
+      if (!run) break;
+      claims << run->id << "\n" << std::flush;
+      store.add_metric(run->id, 0, "val", "accuracy", 0.5);
+      store.finish_run(run->id, "done");
+    }
+    for (; appended < kMetricsPerChild; ++appended)
+      store.add_metric(metric_run, appended, "child" + std::to_string(index), "loss", appended);
+    return 0;
+  } catch (const std::exception& e) {
+    std::ofstream(claims_file.string() + ".error") << e.what();
+    return 1;
+  }
+}
+
+TEST_F(ConcurrencyTest, ForkedWritersAppendAndClaimWithoutLossOrDuplicates) {
+  const auto db_path = path("shared.db");
+  int64_t sweep = 0, metric_run = 0;
+  {
+    ResultStore store(db_path);
+    sweep = testing::make_sweep(store, kRuns);
+    metric_run = store.start_single_run({{"purpose", "appends"}}, "m", 0, "parent", {});
+  }  // closed before fork: SQLite connections must not cross fork()
+
+  std::vector<pid_t> pids;
+  for (int i = 0; i < kChildren; ++i) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0) << "fork failed";
+    if (pid == 0)
+      _exit(child_main(db_path, sweep, metric_run, i, path("claims" + std::to_string(i))));
+    pids.push_back(pid);
+  }
+  for (int i = 0; i < kChildren; ++i) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0)
+        << "child " << i << ": " << testing::read_file(path("claims" + std::to_string(i) + ".error"));
+  }
+
+  ResultStore store(db_path);
+  EXPECT_EQ(count(store, "SELECT count(*) FROM metrics WHERE run_id = " +
+                             std::to_string(metric_run)),
+            kChildren * kMetricsPerChild);
+  for (int i = 0; i < kChildren; ++i)
+    EXPECT_EQ(count(store, "SELECT count(DISTINCT epoch) FROM metrics WHERE split = 'child" +
+                               std::to_string(i) + "'"),
+              kMetricsPerChild);
+
+  std::map<int64_t, int> claimed;
+  for (int i = 0; i < kChildren; ++i) {
+    std::ifstream in(path("claims" + std::to_string(i)));
+    int64_t id = 0;
+    while (in >> id) ++claimed[id];
+  }
+  EXPECT_EQ(claimed.size(), static_cast<size_t>(kRuns));
+  for (const auto& [id, times] : claimed) EXPECT_EQ(times, 1) << "run " << id;
+  for (const RunRecord& r : store.runs(sweep)) {
+    EXPECT_EQ(r.status, "done") << "run " << r.id;
+    EXPECT_EQ(claimed.count(r.id), 1u) << "run " << r.id;
+  }
+  EXPECT_EQ(count(store, "SELECT count(*) FROM metrics WHERE split = 'val'"), kRuns);
+}
+
+}  // namespace
+}  // namespace pgd::store
