@@ -60,6 +60,37 @@ void create_parent_directories(const std::filesystem::path& path) {
                      ec.message());
 }
 
+// WAL where it works; otherwise the rollback journal (DELETE), with a note saying why, so that
+// the CLI can warn and the sweep still runs.
+struct Journal {
+  std::string mode, note;
+};
+Journal choose_journal(detail::Db& db, const std::filesystem::path& path) {
+  const std::string advice =
+      "; writers will wait on each other, and on a cluster each task should write its own "
+      "shard to merge afterwards";
+  const std::string network = network_file_system(path);
+  Journal j;
+  if (!network.empty()) {
+    j.mode = db.scalar_text("PRAGMA journal_mode = DELETE");
+    j.note = path.string() + " is on " + network + ", where WAL is unsafe: using journal_mode=" +
+             j.mode + advice;
+    return j;
+  }
+  try {
+    j.mode = db.scalar_text("PRAGMA journal_mode = WAL");
+  } catch (const StoreError& e) {
+    j.mode = db.scalar_text("PRAGMA journal_mode = DELETE");
+    j.note = "WAL failed on " + path.string() + " (" + e.what() + "): using journal_mode=" +
+             j.mode + advice;
+    return j;
+  }
+  if (j.mode != "wal" && j.mode != "memory")
+    j.note = "WAL could not be set on " + path.string() + ": SQLite kept journal_mode=" + j.mode +
+             advice;
+  return j;
+}
+
 // Reads what kRunRecordSelect selects.
 RunRecord read_run_record(const Statement& s) {
   RunRecord r;
@@ -139,18 +170,9 @@ ResultStore::ResultStore(const std::filesystem::path& path) : impl_(nullptr), pa
                      "; use a newer patchgd to open it");
   detail::check_is_results_database(db, list);
 
-  const std::string network = network_file_system(path);
-  if (network.empty()) {
-    impl->journal_mode = db.scalar_text("PRAGMA journal_mode = WAL");
-    if (impl->journal_mode != "wal" && impl->journal_mode != "memory")
-      impl->journal_note = "WAL could not be set on " + path.string() + " (SQLite kept journal_mode=" +
-                           impl->journal_mode + "); concurrent writers will wait on each other";
-  } else {
-    impl->journal_mode = db.scalar_text("PRAGMA journal_mode = DELETE");
-    impl->journal_note = path.string() + " is on " + network +
-                         ", where WAL is unsafe: using journal_mode=" + impl->journal_mode +
-                         "; on a cluster give each task its own shard and merge them";
-  }
+  Journal journal = choose_journal(db, path);
+  impl->journal_mode = std::move(journal.mode);
+  impl->journal_note = std::move(journal.note);
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = NORMAL");
   impl_ = impl.release();

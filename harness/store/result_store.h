@@ -48,6 +48,8 @@ struct QueryResult {
   std::vector<std::vector<std::optional<std::string>>> rows;  // nullopt = SQL NULL
 };
 
+// One connection. Use one ResultStore per thread (its transactions are per connection);
+// processes share a database safely.
 class ResultStore {
  public:
   // Opens (creating if needed) and migrates to the current schema. Throws StoreError naming

@@ -20,16 +20,6 @@ void backoff() {
   std::this_thread::sleep_for(std::chrono::milliseconds(5 + rng() % 45));
 }
 
-// sqlite3_exec, retried while the database is busy (see kBusyRetryWindow).
-int exec_retrying(sqlite3* db, const char* sql) {
-  const auto deadline = std::chrono::steady_clock::now() + kBusyRetryWindow;
-  for (;;) {
-    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-    if (!is_busy(rc) || std::chrono::steady_clock::now() >= deadline) return rc;
-    backoff();
-  }
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -187,8 +177,17 @@ void Db::probe() {
 }
 
 void Db::exec(const std::string& sql) {
-  const int rc = exec_retrying(db_, sql.c_str());
-  if (rc != SQLITE_OK) throw StoreError(describe(rc, sql));
+  // Statement by statement rather than sqlite3_exec: a statement that met SQLITE_BUSY did not
+  // run and may be retried (Statement::step does), whereas retrying a whole script would repeat
+  // the statements before it.
+  std::string rest = sql;
+  for (;;) {
+    Statement s = prepare(rest);
+    const size_t used = s.consumed();
+    s.run();
+    if (used == 0 || used >= rest.size()) break;
+    rest.erase(0, used);
+  }
 }
 
 Statement Db::prepare(const std::string& sql) const { return Statement(db_, sql, path_); }
@@ -215,11 +214,12 @@ bool Db::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 // WriteTransaction
 
 WriteTransaction::WriteTransaction(Db& db) : db_(db) {
-  const int rc = exec_retrying(db_.handle(), "BEGIN IMMEDIATE");
-  if (rc != SQLITE_OK) {
+  try {
+    db_.exec("BEGIN IMMEDIATE");  // Statement::step retries SQLITE_BUSY for kBusyRetryWindow
+  } catch (const StoreError& e) {
     open_ = false;
-    throw StoreError(db_.describe(rc, "BEGIN IMMEDIATE (is another process holding the write "
-                                      "lock of this database?)"));
+    throw StoreError(std::string(e.what()) +
+                     " (another process held the write lock of this database too long)");
   }
 }
 
@@ -230,9 +230,8 @@ WriteTransaction::~WriteTransaction() {
 
 void WriteTransaction::commit() {
   // In rollback-journal mode COMMIT may be BUSY while readers hold shared locks; the transaction
-  // stays open then, so retrying COMMIT is safe.
-  const int rc = exec_retrying(db_.handle(), "COMMIT");
-  if (rc != SQLITE_OK) throw StoreError(db_.describe(rc, "COMMIT"));
+  // stays open then, so the retry in Statement::step is safe.
+  db_.exec("COMMIT");
   open_ = false;
 }
 
