@@ -1,0 +1,295 @@
+// Loading and checking table templates (results/templates/*.yaml). A template is data, so every
+// mistake in one is reported with its file and key rather than showing up as an empty table.
+#include "results/src/table_template.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <stdexcept>
+
+#include <yaml-cpp/yaml.h>
+
+namespace pgd::results {
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void fail(const fs::path& file, const std::string& key, const std::string& what) {
+  throw std::runtime_error("table template " + file.string() + ": key '" + key + "': " + what);
+}
+
+std::string format_number_canonical(double v) {
+  if (std::isnan(v)) return "nan";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
+// Strict: the whole text must be a number (so "4GB" and "1/4" stay strings).
+bool parse_double(const std::string& text, double* out) {
+  if (text.empty()) return false;
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  double v = std::strtod(begin, &end);
+  if (end != begin + text.size()) return false;
+  // strtod accepts "inf"/"nan"/hex; config values never are, and treating them as words is safer.
+  for (char c : text)
+    if (std::isalpha(static_cast<unsigned char>(c)) && c != 'e' && c != 'E') return false;
+  *out = v;
+  return true;
+}
+
+void check_keys(const YAML::Node& node, const fs::path& file, const std::string& where,
+                const std::set<std::string>& allowed) {
+  for (const auto& kv : node) {
+    const std::string k = kv.first.as<std::string>();
+    if (!allowed.count(k)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      fail(file, where.empty() ? k : where + "." + k, "unknown key (expected one of: " + list + ")");
+    }
+  }
+}
+
+std::string required_string(const YAML::Node& node, const fs::path& file, const std::string& key,
+                            const std::string& where) {
+  const YAML::Node v = node[key];
+  if (!v || !v.IsScalar() || v.Scalar().empty())
+    fail(file, where.empty() ? key : where + "." + key, "missing or not a string");
+  return v.Scalar();
+}
+
+AxisKey parse_axis_key(const YAML::Node& node, const fs::path& file, const std::string& where) {
+  if (!node.IsMap()) fail(file, where, "expected a map with key, label, labels");
+  check_keys(node, file, where, {"key", "label", "labels"});
+  AxisKey k;
+  k.key = required_string(node, file, "key", where);
+  k.label = node["label"] ? node["label"].as<std::string>() : k.key;
+  if (const YAML::Node labels = node["labels"]) {
+    if (!labels.IsMap()) fail(file, where + ".labels", "expected a map value -> label");
+    std::set<std::string> seen;
+    for (const auto& kv : labels) {  // yaml-cpp keeps document order: it is the display order
+      const std::string value = canonical_scalar(kv.first.Scalar());
+      if (!seen.insert(value).second) fail(file, where + ".labels", "value '" + value + "' twice");
+      k.labels.emplace_back(value, kv.second.as<std::string>());
+    }
+  }
+  return k;
+}
+
+Axis parse_axis(const YAML::Node& node, const fs::path& file, const std::string& where,
+                bool required) {
+  Axis axis;
+  if (!node) {
+    if (required) fail(file, where, "missing");
+    return axis;
+  }
+  if (!node.IsMap()) fail(file, where, "expected a map with keys and paper");
+  check_keys(node, file, where, {"keys", "paper"});
+  const YAML::Node keys = node["keys"];
+  if (!keys || !keys.IsSequence() || (required && keys.size() == 0))
+    fail(file, where + ".keys", "missing or not a list of keys");
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    axis.keys.push_back(parse_axis_key(keys[i], file, where + ".keys[" + std::to_string(i) + "]"));
+  if (const YAML::Node paper = node["paper"]) {
+    if (!paper.IsSequence()) fail(file, where + ".paper", "expected a list of value combinations");
+    std::set<std::vector<std::string>> seen;
+    for (std::size_t i = 0; i < paper.size(); ++i) {
+      const std::string at = where + ".paper[" + std::to_string(i) + "]";
+      std::vector<std::string> combo;
+      if (paper[i].IsScalar()) {
+        combo.push_back(canonical_scalar(paper[i].Scalar()));
+      } else if (paper[i].IsSequence()) {
+        for (const auto& v : paper[i]) combo.push_back(canonical_scalar(v.Scalar()));
+      } else {
+        fail(file, at, "expected a value or a list of values");
+      }
+      if (combo.size() != axis.keys.size())
+        fail(file, at, "has " + std::to_string(combo.size()) + " values for " +
+                           std::to_string(axis.keys.size()) + " keys");
+      if (!seen.insert(combo).second) fail(file, at, "listed twice");
+      axis.paper.push_back(std::move(combo));
+    }
+  }
+  return axis;
+}
+
+ValueSpec parse_value(const YAML::Node& node, const fs::path& file, const std::string& where) {
+  if (!node.IsMap()) fail(file, where, "expected a map with metric or measurement");
+  check_keys(node, file, where, {"metric", "measurement", "label", "format", "decimals", "better"});
+  ValueSpec v;
+  if (node["metric"] && node["measurement"]) fail(file, where, "has both metric and measurement");
+  if (node["metric"]) {
+    v.source = ValueSource::metric;
+    v.name = required_string(node, file, "metric", where);
+  } else if (node["measurement"]) {
+    v.source = ValueSource::measurement;
+    v.name = required_string(node, file, "measurement", where);
+  } else {
+    fail(file, where, "needs metric (summary metric, epoch -1) or measurement");
+  }
+  v.label = node["label"] ? node["label"].as<std::string>() : v.name;
+  v.format = node["format"] ? node["format"].as<std::string>() : "fixed";
+  static const std::vector<std::pair<std::string, int>> formats = {
+      {"percent", 1}, {"fixed", 2}, {"ms", 1}, {"mib", 1}, {"gib", 2}, {"count", 0}};
+  auto f = std::find_if(formats.begin(), formats.end(),
+                        [&](const auto& p) { return p.first == v.format; });
+  if (f == formats.end())
+    fail(file, where + ".format", "'" + v.format + "' is not one of percent, fixed, ms, mib, gib, count");
+  v.decimals = node["decimals"] ? node["decimals"].as<int>() : f->second;
+  if (v.decimals < 0 || v.decimals > 9) fail(file, where + ".decimals", "must be 0..9");
+  // Latency and memory are costs; everything else we tabulate (accuracy, QWK, throughput) is
+  // better when higher. A template can say otherwise.
+  const bool cost = v.name.find("latency") != std::string::npos ||
+                    v.name.find("memory") != std::string::npos || v.name == "parameters";
+  v.higher_is_better = !cost;
+  if (const YAML::Node better = node["better"]) {
+    const std::string b = better.as<std::string>();
+    if (b == "higher") v.higher_is_better = true;
+    else if (b == "lower") v.higher_is_better = false;
+    else fail(file, where + ".better", "'" + b + "' is not higher or lower");
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string AxisKey::label_of(const std::string& canonical) const {
+  for (const auto& [value, label] : labels)
+    if (value == canonical) return label;
+  return canonical.empty() ? "—" : canonical;  // a key the run's config lacks (GD has no f_s)
+}
+
+std::size_t AxisKey::listed_rank(const std::string& canonical) const {
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i].first == canonical) return i;
+  return labels.size();
+}
+
+std::string canonical_json(const nlohmann::json* value) {
+  if (value == nullptr) return "";
+  if (value->is_string()) return canonical_scalar(value->get<std::string>());
+  if (value->is_boolean()) return value->get<bool>() ? "true" : "false";
+  if (value->is_number_integer() || value->is_number_unsigned())
+    return format_number_canonical(value->get<double>());
+  if (value->is_number_float()) return format_number_canonical(value->get<double>());
+  if (value->is_null()) return "null";
+  return value->dump();
+}
+
+std::string canonical_scalar(const std::string& text) {
+  double v;
+  if (parse_double(text, &v)) return format_number_canonical(v);
+  return text;
+}
+
+const nlohmann::json* json_at_path(const nlohmann::json& config, const std::string& dotted) {
+  const nlohmann::json* at = &config;
+  std::size_t start = 0;
+  while (start <= dotted.size()) {
+    const std::size_t dot = dotted.find('.', start);
+    const std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!at->is_object()) return nullptr;
+    auto it = at->find(part);
+    if (it == at->end()) return nullptr;
+    at = &*it;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return at;
+}
+
+double parse_memory_size(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  if (i == 0) return -1;
+  double number;
+  if (!parse_double(text.substr(0, i), &number)) return -1;
+  std::string unit = text.substr(i);
+  unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
+  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
+  // GB means GiB here, as the memory caps of the paper (GPU memory) are binary sizes.
+  static const std::vector<std::pair<std::string, double>> units = {
+      {"", 1.0},           {"B", 1.0},           {"KB", 1024.0},        {"KIB", 1024.0},
+      {"MB", 1048576.0},   {"MIB", 1048576.0},   {"GB", 1073741824.0},  {"GIB", 1073741824.0},
+      {"TB", 1099511627776.0}, {"TIB", 1099511627776.0}};
+  for (const auto& [name, factor] : units)
+    if (unit == name) return number * factor;
+  return -1;
+}
+
+bool natural_less(const std::string& a, const std::string& b) {
+  auto key = [](const std::string& s) {
+    double v;
+    if (parse_double(s, &v)) return std::make_pair(0, v);
+    const double bytes = parse_memory_size(s);
+    if (bytes >= 0) return std::make_pair(1, bytes);
+    if (s.empty() || s == "none" || s == "null") return std::make_pair(3, 0.0);
+    return std::make_pair(2, 0.0);
+  };
+  const auto ka = key(a), kb = key(b);
+  if (ka != kb) return ka < kb;
+  return a < b;
+}
+
+TableTemplate load_table_template(const fs::path& file) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file.string());
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error("table template " + file.string() + ": " + e.what());
+  }
+  if (!root.IsMap()) fail(file, "(root)", "expected a map");
+  TableTemplate t;
+  t.file = file;
+  t.name = file.stem().string();
+  try {
+    check_keys(root, file, "", {"title", "sweep", "rows", "columns", "values"});
+    t.title = required_string(root, file, "title", "");
+    t.sweep = required_string(root, file, "sweep", "");
+    t.rows = parse_axis(root["rows"], file, "rows", true);
+    t.columns = parse_axis(root["columns"], file, "columns", false);
+    const YAML::Node values = root["values"];
+    if (!values || !values.IsSequence() || values.size() == 0)
+      fail(file, "values", "missing or not a non-empty list");
+    for (std::size_t i = 0; i < values.size(); ++i)
+      t.values.push_back(parse_value(values[i], file, "values[" + std::to_string(i) + "]"));
+  } catch (const YAML::Exception& e) {
+    throw std::runtime_error("table template " + file.string() + ": " + e.what());
+  }
+  std::set<std::string> keys;
+  for (const Axis* axis : {&t.rows, &t.columns})
+    for (const auto& k : axis->keys)
+      if (!keys.insert(k.key).second) fail(file, k.key, "used twice as a row or column key");
+  if (!t.columns.paper.empty() && t.columns.keys.empty())
+    fail(file, "columns.paper", "given without column keys");
+  return t;
+}
+
+std::vector<std::string> table_names(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw std::runtime_error("table templates folder " + dir.string() + " does not exist");
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+      names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TableTemplate load_named_template(const fs::path& dir, const std::string& name) {
+  const std::vector<std::string> names = table_names(dir);
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw std::runtime_error("unknown table '" + name + "'; valid tables (" + dir.string() +
+                             "): " + (list.empty() ? "(none)" : list));
+  }
+  return load_table_template(dir / (name + ".yaml"));
+}
+
+}  // namespace pgd::results

@@ -1,0 +1,104 @@
+// Templates are data: loading them, their canonical values, and the errors a broken one gives.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "results/src/table_template.h"
+#include "results/src/tables.h"
+#include "tests/results/results_test_db.h"
+
+namespace pgd::results {
+namespace {
+
+using testing::ResultsDbTest;
+class TemplateFileTest : public ResultsDbTest {};
+
+TEST(CanonicalValue, YamlScalarsAndJsonValuesAgree) {
+  const nlohmann::json eighth = 0.125, side = 512, cap = "4GB", third = 1.0 / 3.0;
+  EXPECT_EQ(canonical_scalar("0.125"), canonical_json(&eighth));
+  EXPECT_EQ(canonical_scalar("512"), canonical_json(&side));
+  EXPECT_EQ(canonical_scalar("4GB"), canonical_json(&cap));
+  EXPECT_EQ(canonical_scalar("0.333333333333"), canonical_json(&third));
+  EXPECT_EQ(canonical_json(nullptr), "");
+  EXPECT_EQ(canonical_scalar("1/4"), "1/4");  // a label-like string is not a number
+}
+
+TEST(CanonicalValue, DottedPathsReachNestedKeys) {
+  const nlohmann::json c = {{"method", {{"name", "gd"}, {"patch_size", 32}}}};
+  ASSERT_NE(json_at_path(c, "method.patch_size"), nullptr);
+  EXPECT_EQ(*json_at_path(c, "method.patch_size"), 32);
+  EXPECT_EQ(json_at_path(c, "method.sampling_fraction"), nullptr);
+  EXPECT_EQ(json_at_path(c, "method.name.deeper"), nullptr);
+}
+
+TEST(NaturalOrder, MemorySizesByMagnitudeAndNoneLast) {
+  EXPECT_TRUE(natural_less("96MB", "4GB"));
+  EXPECT_TRUE(natural_less("4GB", "16GB"));
+  EXPECT_FALSE(natural_less("16GB", "4GB"));
+  EXPECT_TRUE(natural_less("24GB", "none"));
+  EXPECT_TRUE(natural_less("512", "2048"));
+  EXPECT_DOUBLE_EQ(parse_memory_size("768MB"), 768.0 * 1048576.0);
+  EXPECT_LT(parse_memory_size("none"), 0);
+}
+
+TEST(ShippedTemplates, AllLoadWithTheKeysOfTheirSweeps) {
+  const auto dir = default_templates_dir();
+  const std::set<std::string> expected = {"ablation-accumulation", "ablation-head", "ablation-sampling",
+                                          "latency", "memory-scaling", "panda", "ultramnist"};
+  const auto names = table_names(dir);
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
+  for (const auto& n : names) {
+    const TableTemplate t = load_table_template(dir / (n + ".yaml"));
+    EXPECT_EQ(t.sweep, n) << "each table is fed by the sweep of its own name";
+    EXPECT_FALSE(t.rows.paper.empty()) << n << ": the paper's layout is listed";
+  }
+  const TableTemplate panda = load_named_template(dir, "panda");
+  ASSERT_EQ(panda.values.size(), 2u);
+  EXPECT_EQ(panda.values[1].name, "best_qwk");
+  EXPECT_EQ(panda.columns.paper.size(), 3u);
+  const TableTemplate acc = load_named_template(dir, "ablation-accumulation");
+  EXPECT_EQ(acc.rows.keys[0].label_of("0"), "ζ");  // grad_accum_steps 0 means ε = ζ
+  const TableTemplate lat = load_named_template(dir, "latency");
+  EXPECT_FALSE(lat.values[0].higher_is_better);  // latency: lower is better
+  EXPECT_TRUE(lat.values[2].higher_is_better);   // throughput: higher is better
+}
+
+TEST_F(TemplateFileTest, UnknownKeyIsNamedWithItsFile) {
+  const auto f = write_file("t/bad.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}]}\n"
+                                          "values: [{metric: m, fromat: percent}]\n");
+  try {
+    load_table_template(f);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.yaml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("values[0].fromat"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(TemplateFileTest, PaperComboOfTheWrongLengthIsAnError) {
+  const auto f = write_file("t/bad.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}, {key: b}], paper: [[1]]}\n"
+                                          "values: [{metric: m}]\n");
+  EXPECT_THROW(load_table_template(f), std::runtime_error);
+}
+
+TEST_F(TemplateFileTest, UnknownFormatAndMissingValuesAreErrors) {
+  auto f = write_file("t/a.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}]}\nvalues: [{metric: m, format: pct}]\n");
+  EXPECT_THROW(load_table_template(f), std::runtime_error);
+  f = write_file("t/b.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}]}\n");
+  EXPECT_THROW(load_table_template(f), std::runtime_error);
+}
+
+TEST_F(TemplateFileTest, UnknownTableListsTheValidOnes) {
+  write_file("t/one.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}]}\nvalues: [{metric: m}]\n");
+  write_file("t/two.yaml", "title: y\nsweep: s\nrows: {keys: [{key: a}]}\nvalues: [{metric: m}]\n");
+  try {
+    load_named_template(dir() / "t", "three");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown table 'three'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("one, two"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace pgd::results
