@@ -1,0 +1,23 @@
+#pragma once
+// A run's identity: the SHA-256 of its resolved config in a canonical JSON form, so the same
+// content hashes the same whichever files, key order or override spelling produced it, and
+// any change to a value (at any depth) changes the hash.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pgd::config {
+
+// Top-level keys left out of the hash because they do not change a run's results.
+const std::vector<std::string>& hash_excluded_keys();  // {"threads"}
+
+// Mappings with keys sorted (by bytes), no whitespace, strings JSON-escaped, integers as
+// integers, floats as the shortest text that round-trips (always with '.' or an exponent:
+// 1.0, 0.001, 1e-5), non-finite floats as .inf/-.inf/.nan (not JSON, but stable).
+std::string canonical_json(const nlohmann::json& value);
+
+// Lower-case hex SHA-256 of canonical_json(resolved without hash_excluded_keys()).
+std::string config_hash(const nlohmann::json& resolved);
+
+}  // namespace pgd::config
