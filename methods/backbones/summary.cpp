@@ -70,7 +70,7 @@ std::string describe_backbone(const BackboneOptions& options, int64_t image_size
   if (options.mode == BackboneMode::Classifier) out << "  classes " << options.num_classes;
   if (options.mode == BackboneMode::Encoder) out << "  out_dim " << options.out_dim;
   out << "\n";
-  out << "  input " << image_size << "×" << image_size << "×3, feature channels "
+  out << "  input 3×" << image_size << "×" << image_size << ", feature channels "
       << model->feature_channels() << ", output stride " << model->output_stride() << "\n";
   out << "  " << detail::pad("stage", 16) << detail::pad("output", 18) << "MACs\n";
   int64_t total_macs = 0;

@@ -37,6 +37,8 @@ TEST(FlopCounter, ExactFiguresAt224) {
   EXPECT_EQ(stages.back().macs, 2048LL * 1000);
   EXPECT_EQ(count_macs(options("resnet50"), 224, 224), 4089184256LL);
   EXPECT_EQ(count_macs(options("mobilenetv2"), 224, 224), 300774272LL);
+  EXPECT_EQ(count_macs(options("resnet18"), 224, 224), 1814073344LL);
+  EXPECT_EQ(count_macs(options("resnet34"), 224, 224), 3663761408LL);
 }
 
 TEST(FlopCounter, ModeChangesOnlyTheHead) {
@@ -56,6 +58,8 @@ TEST(FlopCounter, NarrowMobileNetCostsLess) {
       count_macs(options("mobilenetv2", BackboneMode::Classifier, 0.25), 224, 224);
   EXPECT_LT(half, full);
   EXPECT_LT(quarter, half);
+  // TF-slim's model table lists mobilenet_v2_0.5_224 at 97 M MACs (same rounding rules).
+  EXPECT_NEAR(half, 97e6, 0.01 * 97e6);
 }
 
 TEST(FlopCounter, HugeInputsNeedNoMemory) {
@@ -70,16 +74,15 @@ TEST(FlopCounter, HugeInputsNeedNoMemory) {
 
 // The analytic walk and the modules must describe the same network.
 TEST(FlopCounter, TracedShapesMatchRealForward) {
+  torch::NoGradGuard no_grad;
   for (const auto& name : backbone_names()) {
+    BackboneOptions o = options(name, BackboneMode::FeatureMap, name == "mobilenetv2" ? 0.25 : 1);
+    auto model = make_backbone(o);
+    model->eval();
     for (auto [h, w] : {std::pair<int64_t, int64_t>{32, 32}, {33, 70}, {17, 9}}) {
       SCOPED_TRACE(name + " " + std::to_string(h) + "x" + std::to_string(w));
-      BackboneOptions o = options(name, BackboneMode::FeatureMap, name == "mobilenetv2" ? 0.25 : 1);
-      auto model = make_backbone(o);
-      model->eval();
-      torch::NoGradGuard no_grad;
       auto out = model->forward(torch::randn({1, 3, h, w}));
-      auto stages = trace_stages(o, h, w);
-      std::vector<int64_t> expected = stages.back().shape;
+      std::vector<int64_t> expected = trace_stages(o, h, w).back().shape;
       expected.insert(expected.begin(), 1);
       EXPECT_EQ(out.sizes().vec(), expected);
     }
@@ -109,7 +112,7 @@ TEST(DescribeBackbone, ListsStagesParametersAndMacs) {
   const std::string text = describe_backbone(options("resnet50"), 224);
   for (const std::string part : {"resnet50", "width 1", "mode classifier", "classes 1000",
                                  "layer4", "2048×7×7", "25,557,032", "trainable 25,557,032",
-                                 "4,089,184,256", "4.09 G", "224×224"}) {
+                                 "4,089,184,256", "4.09 G", "3×224×224"}) {
     EXPECT_NE(text.find(part), std::string::npos) << "'" << part << "' not in:\n" << text;
   }
   BackboneOptions encoder = options("mobilenetv2", BackboneMode::Encoder, 0.5);
