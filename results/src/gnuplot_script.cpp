@@ -120,7 +120,9 @@ std::string plot_script_text(const PlotSpec& plot) {
   if (!plot.y2label.empty())
     gp += "set y2label " + gp_string(plot.y2label) + " noenhanced\nset y2tics\nset ytics nomirror\n";
   if (plot.logx) gp += "set logscale x 2\n";
-  gp += "set key outside right top\nset grid\n";
+  // Padding keeps points (and their x tick labels) off the frame, where gnuplot would drop them.
+  gp += "set key outside right top\nset grid\nset offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
+  gp += "set pointsize 1.3\n";
   for (const auto& e : plot.extra) gp += e + "\n";
   std::string cmd = "plot ";
   for (std::size_t i = 0; i < plot.series.size(); ++i) {
