@@ -52,8 +52,11 @@ struct QueryResult {
 // processes share a database safely.
 class ResultStore {
  public:
-  // Opens (creating if needed) and migrates to the current schema. Throws StoreError naming
-  // the path when it cannot be opened, is not a database, or is newer than this program.
+  // Opens (creating the file and its folders if needed), sets WAL, busy_timeout 30 s,
+  // foreign_keys=ON, synchronous=NORMAL, and migrates to the current schema. Throws StoreError
+  // naming the path when it cannot be created or written, is not a SQLite database, is another
+  // program's SQLite database, or is newer than this program (both versions named). A rejected
+  // file is left untouched.
   explicit ResultStore(const std::filesystem::path& path);
   ~ResultStore();
   ResultStore(const ResultStore&) = delete;
