@@ -49,7 +49,7 @@ struct SweepPlan {
 };
 
 // The scale used when none is named.
-inline const char* kDefaultSweepScale = "smoke";
+inline constexpr char kDefaultSweepScale[] = "smoke";
 
 // Throws ConfigError naming the file and key at fault: an unknown top-level or scale key, an
 // unknown scale (listing the file's scales), a malformed value, a cell that does not compose
