@@ -52,8 +52,8 @@ std::string to_string(BackboneMode mode) {
 void validate_backbone_options(const BackboneOptions& options) {
   const bool resnet = detail::is_resnet(options.name);
   if (!resnet && options.name != "mobilenetv2") {
-    throw std::invalid_argument("backbone name '" + options.name + "' is unknown; expected one of " +
-                                detail::joined_names());
+    throw std::invalid_argument("backbone name '" + options.name +
+                                "' is unknown; expected one of " + detail::joined_names());
   }
   if (resnet && options.width != 1.0) {
     throw std::invalid_argument("backbone '" + options.name + "': width " +
@@ -62,7 +62,8 @@ void validate_backbone_options(const BackboneOptions& options) {
   }
   if (!resnet && !(options.width > 0.0 && std::isfinite(options.width))) {
     throw std::invalid_argument("backbone '" + options.name + "': width " +
-                                detail::number(options.width) + "; expected a finite multiplier > 0");
+                                detail::number(options.width) +
+                                "; expected a finite multiplier > 0");
   }
   if (options.mode == BackboneMode::Classifier && options.num_classes <= 0) {
     throw std::invalid_argument("backbone '" + options.name + "': num_classes " +

@@ -33,8 +33,8 @@ torch::jit::Module load_module(const std::string& path) {
     return torch::jit::load(path, torch::Device(torch::kCPU));
   } catch (const c10::Error& e) {
     throw std::runtime_error("TorchScript weights '" + path +
-                             "': not a readable TorchScript archive (" + e.what_without_backtrace() +
-                             ")");
+                             "': not a readable TorchScript archive (" +
+                             e.what_without_backtrace() + ")");
   }
 }
 
