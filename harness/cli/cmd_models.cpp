@@ -3,7 +3,6 @@
 
 #include "harness/cli/cli_common.h"
 #include "methods/backbones/backbone.h"
-#include "methods/backbones/summary.h"
 
 namespace pgd::cli {
 

@@ -84,12 +84,12 @@ int cmd_merge(int argc, char** argv) {
     int64_t conflicts = 0;
     for (const auto& shard : r["shards"].as<std::vector<std::string>>()) {
       const auto rep = db.merge_from(shard);
-      std::cout << shard << ": " << rep.added << " added, " << rep.skipped << " already present, "
-                << rep.conflicts << " conflicts\n";
+      std::cout << shard << ": " << rep.added << " added, " << rep.replaced << " replaced, " << rep.skipped
+                << " already present, " << rep.conflicts << " conflicts\n";
       for (const auto& c : rep.conflict_details) std::cout << "  conflict: " << c << "\n";
       conflicts += rep.conflicts;
     }
-    return conflicts == 0 ? 0 : kRunsFailed;
+    return conflicts == 0 ? kOk : kOther;
   });
 }
 

@@ -59,7 +59,7 @@ int cmd_run(int argc, char** argv) {
     store::ResultStore db(db_path(r));
     const auto* stop = install_stop_handlers();
     ProgressPrinter printer;
-    int failed = 0;
+    int64_t failed = 0;
     for (size_t i = 0; i < configs.size() && !stop->load(); ++i) {
       const auto& cfg = configs[i];
       const std::string hash = config::config_hash(cfg);
@@ -71,9 +71,10 @@ int cmd_run(int argc, char** argv) {
       std::cout << "run " << id << " " << out.status << "  best val accuracy " << out.best_accuracy
                 << "  peak memory " << memory::format_bytes(out.peak_bytes) << "  (" << db.path().string()
                 << ")" << std::endl;
+      if (out.status == "cancelled") return static_cast<int>(kCancelled);
       failed += out.status != "done";
     }
-    return failed == 0 ? 0 : kRunsFailed;
+    return failed == 0 ? kOk : runs_failed_exit(failed);
   });
 }
 

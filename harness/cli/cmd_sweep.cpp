@@ -102,8 +102,8 @@ int cmd_sweep(int argc, char** argv) {
               << rep.ran << ": " << rep.done << " done, " << rep.oom << " oom, " << rep.failed << " failed, "
               << rep.cancelled << " cancelled  (" << db.path().string() << ")" << std::endl;
     for (const auto& f : rep.failures) std::cout << "  failed " << f << std::endl;
-    if (rep.cancelled > 0) return 130;
-    return rep.failed == 0 ? 0 : static_cast<int>(std::min<int64_t>(rep.failed, 100));
+    if (rep.cancelled > 0) return kCancelled;
+    return rep.failed == 0 ? kOk : runs_failed_exit(rep.failed);
   });
 }
 
