@@ -1,0 +1,157 @@
+#include "datasets/panda_dataset.h"
+
+#include <torch/torch.h>
+
+#include <stdexcept>
+#include <system_error>
+
+#include "datasets/panda_cache.h"
+#include "datasets/panda_split.h"
+
+namespace pgd::data {
+namespace {
+
+int64_t int_key(const config::ConfigView& cfg, const std::string& key, int64_t fallback, int64_t lo,
+                int64_t hi) {
+  return cfg.is_null(key) ? fallback : cfg.get_int_in(key, lo, hi);
+}
+
+std::string where(const PandaOptions& o, const PandaRow& r) {
+  return "image_id '" + r.image_id + "', " + o.csv.string() + ":" + std::to_string(r.line);
+}
+
+}  // namespace
+
+PandaOptions panda_options(const config::ConfigView& cfg) {
+  PandaOptions o;
+  o.csv = cfg.get_string("csv");
+  o.slides_dir = cfg.get_string("slides_dir");
+  if (o.csv.empty()) cfg.fail("csv", "a path to train.csv");
+  if (o.slides_dir.empty()) cfg.fail("slides_dir", "a directory of <image_id>.tiff slides");
+  o.image_size = int_key(cfg, "image_size", o.image_size, 1, 1 << 16);
+
+  if (cfg.is_null("level") ||
+      (cfg.raw()["level"].is_string() && cfg.raw()["level"].get<std::string>() == "auto")) {
+    o.level.automatic = true;
+  } else if (cfg.raw()["level"].is_number_integer() && cfg.raw()["level"].get<int64_t>() >= 0) {
+    o.level.automatic = false;
+    o.level.level = cfg.raw()["level"].get<int64_t>();
+  } else {
+    cfg.fail("level", "'auto' or a pyramid level index >= 0");
+  }
+  o.level.min_level_side = int_key(cfg, "min_level_side", 4096, 0, 1LL << 31);
+
+  o.folds = int_key(cfg, "folds", o.folds, 2, 1000);
+  o.fold = int_key(cfg, "fold", o.fold, 0, o.folds - 1);
+  o.split_seed = static_cast<uint64_t>(cfg.is_null("split_seed") ? 42 : cfg.get_int("split_seed"));
+  o.cache_dir = cfg.get_string_or("cache_dir", "");
+  o.skip_bad = cfg.get_bool_or("skip_bad", false);
+  o.limit = int_key(cfg, "limit", 0, 0, INT64_MAX);
+  return o;
+}
+
+PandaDataset::PandaDataset(PandaOptions options, Split split) : options_(std::move(options)) {
+  std::vector<PandaRow> all = read_panda_csv(options_.csv);
+  // Folds come from every row, before any slide is looked at, so a missing or skipped slide
+  // never moves another slide to a different fold.
+  std::vector<int64_t> grades;
+  grades.reserve(all.size());
+  for (const auto& r : all) grades.push_back(r.isup_grade);
+  const std::vector<int64_t> fold_of =
+      stratified_folds(grades, kPandaNumGrades, options_.folds, options_.split_seed);
+
+  for (size_t k = 0; k < all.size(); ++k) {
+    if (options_.limit > 0 && static_cast<int64_t>(rows_.size()) >= options_.limit) break;
+    const bool in_val = fold_of[k] == options_.fold;
+    if (in_val != (split == Split::Val)) continue;
+    PandaRow& r = all[k];
+    const std::filesystem::path slide = options_.slides_dir / (r.image_id + ".tiff");
+    // A cached image stands in for its slide: a cache can be copied to where the slides are not.
+    if (!options_.cache_dir.empty() &&
+        panda_cache_present(panda_cache_path(options_.cache_dir, r.image_id, options_.level,
+                                             options_.image_size),
+                            options_.image_size)) {
+      rows_.push_back(std::move(r));
+      continue;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(slide, ec)) {
+      const std::string reason =
+          "PANDA slide " + slide.string() + " is missing (" + where(options_, r) + ")";
+      if (!options_.skip_bad) throw DataError(reason);
+      bad_.push_back({r.image_id, slide, reason});
+      continue;
+    }
+    if (options_.skip_bad) {
+      try {
+        choose_panda_level(read_slide_levels(slide), options_.level, options_.image_size, slide);
+      } catch (const DataError& e) {
+        bad_.push_back({r.image_id, slide, std::string(e.what()) + " (" + where(options_, r) + ")"});
+        continue;
+      }
+    }
+    rows_.push_back(std::move(r));
+  }
+}
+
+const PandaRow& PandaDataset::row(size_t i) const {
+  if (i >= rows_.size())
+    throw std::out_of_range("PandaDataset: index " + std::to_string(i) + " >= size " +
+                            std::to_string(rows_.size()));
+  return rows_[i];
+}
+
+int64_t PandaDataset::label(size_t i) const { return row(i).isup_grade; }
+
+std::string PandaDataset::sample_id(size_t i) const { return row(i).image_id; }
+
+std::filesystem::path PandaDataset::slide_path(size_t i) const {
+  return options_.slides_dir / (row(i).image_id + ".tiff");
+}
+
+std::filesystem::path PandaDataset::cache_path(size_t i) const {
+  if (options_.cache_dir.empty()) return {};
+  return panda_cache_path(options_.cache_dir, row(i).image_id, options_.level, options_.image_size);
+}
+
+PandaImage PandaDataset::image_rgb(size_t i) const {
+  const std::filesystem::path cache = cache_path(i);
+  if (!cache.empty())
+    if (auto hit = read_panda_cache(cache, options_.image_size)) return std::move(*hit);
+  PandaImage img;
+  try {
+    img = preprocess_panda_slide(slide_path(i), options_.level, options_.image_size);
+  } catch (const DataError& e) {
+    throw DataError(std::string(e.what()) + " (" + where(options_, rows_[i]) + ")");
+  }
+  if (!cache.empty()) write_panda_cache(cache, img);
+  return img;
+}
+
+torch::Tensor PandaDataset::image(size_t i) const {
+  const PandaImage img = image_rgb(i);
+  const int64_t s = img.size;
+  torch::Tensor out = torch::empty({3, s, s}, torch::kFloat32);
+  float* dst = out.data_ptr<float>();
+  // A table per channel: 256 divisions instead of 3·S² of them.
+  float table[3][256];
+  for (int c = 0; c < 3; ++c)
+    for (int v = 0; v < 256; ++v) table[c][v] = (static_cast<float>(v) / 255.0f - kPandaMean[c]) / kPandaStd[c];
+  const uint8_t* src = img.rgb.data();
+  const int64_t plane = s * s;
+  for (int64_t p = 0; p < plane; ++p) {
+    dst[p] = table[0][src[3 * p + 0]];
+    dst[plane + p] = table[1][src[3 * p + 1]];
+    dst[2 * plane + p] = table[2][src[3 * p + 2]];
+  }
+  return out;
+}
+
+std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split split, uint64_t /*seed*/) {
+  PandaOptions o = panda_options(cfg);
+  o.csv = resolve_data_path(o.csv.string());
+  o.slides_dir = resolve_data_path(o.slides_dir.string());
+  return std::make_unique<PandaDataset>(std::move(o), split);
+}
+
+}  // namespace pgd::data
