@@ -1,0 +1,68 @@
+#include "methods/network.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include "methods/checkpoint.h"
+
+namespace pgd::methods {
+
+NetworkImpl::NetworkImpl(std::shared_ptr<backbones::Backbone> backbone_, LatentHead head_)
+    : backbone(std::move(backbone_)), head(std::move(head_)) {
+  TORCH_CHECK(backbone != nullptr, "Network: no backbone");
+  register_module("backbone", backbone);
+  if (!head.is_empty()) register_module("head", head);
+}
+
+void freeze_batchnorm(torch::nn::Module& module) {
+  for (const auto& m : module.modules(/*include_self=*/true)) {
+    if (dynamic_cast<torch::nn::BatchNorm1dImpl*>(m.get()) ||
+        dynamic_cast<torch::nn::BatchNorm2dImpl*>(m.get()) ||
+        dynamic_cast<torch::nn::BatchNorm3dImpl*>(m.get()))
+      m->eval();
+  }
+}
+
+NetworkMethod::NetworkMethod(const config::ConfigView& cfg, const MethodContext& ctx,
+                             Network network)
+    : network_(std::move(network)), device_(ctx.device) {
+  const auto method = cfg.at("method");
+  freeze_bn_ = method.get_bool_or("freeze_bn", false);
+  const int64_t seed = cfg.get_int_or("seed", 42);
+  generator_ = at::detail::createCPUGenerator(static_cast<uint64_t>(seed));
+
+  network_->to(device_);
+  std::vector<torch::Tensor> head_params;
+  if (!network_->head.is_empty()) head_params = network_->head->parameters();
+  const auto train = cfg.at("train");
+  optimizer_ = std::make_unique<ScheduledAdam>(network_->backbone->parameters(),
+                                               std::move(head_params),
+                                               make_optimizer_settings(train),
+                                               make_lr_schedule(train, ctx.steps_per_epoch));
+}
+
+int64_t NetworkMethod::parameter_count() const {
+  return backbones::count_parameters(*network_);
+}
+
+void NetworkMethod::set_train_mode() {
+  network_->train();
+  if (freeze_bn_) freeze_batchnorm(*network_->backbone);
+}
+
+void NetworkMethod::set_eval_mode() { network_->eval(); }
+
+void NetworkMethod::save_checkpoint(const std::string& path) const {
+  write_checkpoint(path, *network_, *optimizer_, generator_.get_state());
+}
+
+void NetworkMethod::load_checkpoint(const std::string& path) {
+  auto rng_state = read_checkpoint(path, *network_, *optimizer_, device_);
+  if (rng_state.defined()) generator_.set_state(rng_state.to(torch::kCPU));
+}
+
+void NetworkMethod::load_weights(const std::string& path) {
+  read_weights(path, *network_, "backbone.");
+}
+
+}  // namespace pgd::methods

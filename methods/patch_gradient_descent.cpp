@@ -1,0 +1,176 @@
+#include "methods/patch_gradient_descent.h"
+
+#include <algorithm>
+
+#include <torch/torch.h>
+
+#include "methods/method_factory.h"
+
+namespace pgd::methods {
+namespace {
+
+std::vector<int64_t> to_vector(const torch::Tensor& positions) {
+  auto cpu = positions.to(torch::kCPU).contiguous();
+  return std::vector<int64_t>(cpu.data_ptr<int64_t>(), cpu.data_ptr<int64_t>() + cpu.numel());
+}
+
+Network build_patchgd_network(const config::ConfigView& cfg, const MethodContext& ctx,
+                              const PatchGdSettings& s) {
+  auto backbone =
+      make_configured_backbone(cfg, ctx, backbones::BackboneMode::Encoder, s.latent_dim);
+  auto options = make_latent_head_options(cfg.at("head"), s.latent_dim, ctx.num_classes, s.grid,
+                                          s.grid);
+  return Network(backbone, LatentHead(options));
+}
+
+}  // namespace
+
+PatchGdSettings read_patchgd_settings(const config::ConfigView& cfg, int64_t image_size) {
+  const auto method = cfg.at("method");
+  PatchGdSettings s;
+  s.patch_size = method.get_int_in("patch_size", 1, int64_t{1} << 20);
+  if (image_size < 1 || image_size % s.patch_size != 0)
+    method.fail("patch_size", "a patch side that divides the image size " +
+                                  std::to_string(image_size) + " (image side = N × patch side)");
+  s.grid = image_size / s.patch_size;
+  s.latent_dim = cfg.at("head").get_int_in("latent_dim", 1, int64_t{1} << 20);
+  const double fraction = method.get_double_in("sampling_fraction", 0.0, 1.0, /*lo_open=*/true);
+  const int64_t accum = method.get_int_in("grad_accum_steps", 0, int64_t{1} << 20);
+  s.plan = make_sampling_plan(s.grid * s.grid, fraction, accum);
+  s.fill_bn_train =
+      !method.has("fill_bn_mode") || method.get_choice("fill_bn_mode", {"train", "eval"}) == "train";
+  s.eval_chunk = method.get_int_in("eval_chunk", 0, int64_t{1} << 40);
+  return s;
+}
+
+PatchGradientDescent::PatchGradientDescent(const config::ConfigView& cfg,
+                                           const MethodContext& ctx)
+    : PatchGradientDescent(cfg, ctx, read_patchgd_settings(cfg, ctx.image_size)) {}
+
+PatchGradientDescent::PatchGradientDescent(const config::ConfigView& cfg,
+                                           const MethodContext& ctx,
+                                           const PatchGdSettings& settings)
+    : NetworkMethod(cfg, ctx, build_patchgd_network(cfg, ctx, settings)), settings_(settings) {
+  TORCH_CHECK(network_->backbone->mode() == backbones::BackboneMode::Encoder,
+              "PatchGradientDescent needs an Encoder backbone");
+}
+
+torch::Tensor PatchGradientDescent::permutation() {
+  return torch::randperm(settings_.plan.positions, generator_,
+                         torch::TensorOptions().dtype(torch::kLong));
+}
+
+torch::Tensor PatchGradientDescent::encode(const torch::Tensor& images,
+                                           const torch::Tensor& positions) {
+  auto patches = gather_patches(images, positions, settings_.patch_size);  // (B·k)×3×p×p
+  auto encodings = network_->backbone->forward(patches);
+  TORCH_CHECK(encodings.dim() == 2 && encodings.size(1) == settings_.latent_dim,
+              "PatchGD: the encoder returned ", encodings.sizes(), ", expected (B·k)×",
+              settings_.latent_dim);
+  return encodings;
+}
+
+torch::Tensor& PatchGradientDescent::latent_buffer(int64_t batch) {
+  const std::vector<int64_t> shape{batch, settings_.latent_dim, settings_.grid, settings_.grid};
+  if (!z_buffer_.defined() || z_buffer_.sizes() != c10::IntArrayRef(shape) ||
+      z_buffer_.device() != device_)
+    z_buffer_ = torch::zeros(shape, torch::TensorOptions().dtype(torch::kFloat).device(device_));
+  else
+    z_buffer_.zero_();
+  return z_buffer_;
+}
+
+void PatchGradientDescent::fill_latent(const torch::Tensor& images) {
+  torch::NoGradGuard no_grad;
+  set_train_mode();
+  if (!settings_.fill_bn_train) network_->backbone->eval();
+  auto& z = latent_buffer(images.size(0));
+  for (const auto& chunk : split_positions(permutation(), settings_.plan.k)) {
+    auto positions = chunk.to(device_);
+    write_encodings_(z, positions, encode(images, positions));
+    if (trace_enabled_) trace_.fill_positions.push_back(to_vector(chunk));
+  }
+}
+
+TrainStepResult PatchGradientDescent::run_batch(const torch::Tensor& images,
+                                                const torch::Tensor& labels, bool update) {
+  const int64_t side = settings_.grid * settings_.patch_size;
+  TORCH_CHECK(images.dim() == 4 && images.size(2) == side && images.size(3) == side &&
+                  labels.dim() == 1 && labels.size(0) == images.size(0) && images.size(0) > 0,
+              "PatchGradientDescent: expected B×3×", side, "×", side, " images and B labels, got ",
+              images.sizes(), " and ", labels.sizes());
+  // Contiguous once here, so gather_patches's view of each chunk never copies the batch.
+  auto x = images.to(device_, torch::kFloat).contiguous();
+  auto y = labels.to(device_, torch::kLong);
+  trace_ = PatchGdTrace{};
+  const auto& plan = settings_.plan;
+
+  fill_latent(x);  // Algorithm 2
+
+  // Algorithm 1: each inner iteration re-encodes one chunk of a fresh permutation with
+  // gradients, on top of a detached Z, so backward reaches only this chunk's patches.
+  set_train_mode();
+  optimizer_->zero_grad();
+  const auto chunks = split_positions(permutation(), plan.k);
+  torch::Tensor z = z_buffer_;
+  torch::Tensor last_logits, last_loss;
+  TrainStepResult result;
+  result.count = x.size(0);
+  for (int64_t j = 0; j < plan.inner_steps; ++j) {
+    auto positions = chunks[j].to(device_);
+    z = write_encodings(z.detach(), positions, encode(x, positions));
+    auto logits = network_->head->forward(z);
+    auto loss = torch::nn::functional::cross_entropy(logits, y);
+    (loss / static_cast<double>(plan.epsilon)).backward();
+    last_logits = logits.detach();
+    last_loss = loss.detach();
+    if (trace_enabled_) trace_.inner_positions.push_back(to_vector(chunks[j]));
+    // The reference steps only every ε iterations; a remainder (ζ not a multiple of ε, or
+    // fewer chunks than ζ) is stepped too rather than silently dropped.
+    const bool boundary = (j + 1) % plan.epsilon == 0 || j + 1 == plan.inner_steps;
+    if (update && boundary) {
+      optimizer_->step();
+      optimizer_->zero_grad();
+      ++result.optimizer_steps;
+      if (trace_enabled_) trace_.steps_after.push_back(j + 1);
+    }
+  }
+  if (update) optimizer_->schedule_step();
+  trace_.optimizer_steps = result.optimizer_steps;
+  result.loss = last_loss.item<double>();
+  result.correct = last_logits.argmax(1).eq(y).sum().item<int64_t>();
+  return result;
+}
+
+TrainStepResult PatchGradientDescent::train_batch(const torch::Tensor& images,
+                                                  const torch::Tensor& labels) {
+  return run_batch(images, labels, /*update=*/true);
+}
+
+TrainStepResult PatchGradientDescent::accumulate_gradients(const torch::Tensor& images,
+                                                           const torch::Tensor& labels) {
+  return run_batch(images, labels, /*update=*/false);
+}
+
+torch::Tensor PatchGradientDescent::predict(const torch::Tensor& images) {
+  const int64_t side = settings_.grid * settings_.patch_size;
+  TORCH_CHECK(images.dim() == 4 && images.size(2) == side && images.size(3) == side &&
+                  images.size(0) > 0,
+              "PatchGradientDescent::predict: expected B×3×", side, "×", side, ", got ",
+              images.sizes());
+  torch::NoGradGuard no_grad;
+  set_eval_mode();
+  auto x = images.to(device_, torch::kFloat).contiguous();
+  // Eval-mode encodings do not depend on which patches share a call, so visit in grid order
+  // and leave the sampling generator untouched.
+  auto z = torch::zeros({x.size(0), settings_.latent_dim, settings_.grid, settings_.grid},
+                        x.options());
+  const int64_t chunk = settings_.eval_chunk > 0 ? settings_.eval_chunk : settings_.plan.k;
+  const auto order = torch::arange(settings_.plan.positions,
+                                   torch::TensorOptions().dtype(torch::kLong).device(device_));
+  for (const auto& positions : split_positions(order, chunk))
+    write_encodings_(z, positions, encode(x, positions));
+  return network_->head->forward(z).to(torch::kCPU);
+}
+
+}  // namespace pgd::methods

@@ -1,0 +1,88 @@
+#pragma once
+// Patch Gradient Descent (arXiv 2301.13817, Algorithms 1 and 2, as the reference code runs them;
+// see shared/PAPER.md). The backbone encodes p×p patches to D-vectors that fill a latent map
+// Z (B×D×N×N, N = S/p); the latent head classifies Z. Each batch: fill Z without gradients, then
+// ζ inner iterations each re-encode k positions with gradients, run the head, and backpropagate;
+// the optimizer steps every ε inner iterations.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "methods/network.h"
+#include "methods/patch_grid.h"
+
+namespace pgd::methods {
+
+// What one batch did, for tests and diagnostics (filled only when tracing is on).
+struct PatchGdTrace {
+  std::vector<std::vector<int64_t>> fill_positions;   // per fill chunk
+  std::vector<std::vector<int64_t>> inner_positions;  // re-encoded per inner iteration
+  std::vector<int64_t> steps_after;                   // inner iterations (1-based) followed by an optimizer step
+  int64_t optimizer_steps = 0;
+};
+
+// The method's settings, checked: every problem is a config::ConfigError naming its key.
+struct PatchGdSettings {
+  int64_t patch_size = 0;      // p (method.patch_size)
+  int64_t grid = 0;            // N = S/p
+  int64_t latent_dim = 0;      // D (head.latent_dim)
+  SamplingPlan plan;           // k, ζ, ε from method.sampling_fraction, method.grad_accum_steps
+  bool fill_bn_train = true;   // method.fill_bn_mode: train (reference) | eval
+  int64_t eval_chunk = 0;      // method.eval_chunk: positions per encoder call at inference, 0 = k
+};
+// cfg: the whole resolved config; image_size: S.
+PatchGdSettings read_patchgd_settings(const config::ConfigView& cfg, int64_t image_size);
+
+class PatchGradientDescent : public NetworkMethod {
+ public:
+  // cfg: the whole resolved config. Reads method.{patch_size, sampling_fraction,
+  // grad_accum_steps, fill_bn_mode, eval_chunk, freeze_bn}, head.*, backbone.*, train.*, seed.
+  // Throws config::ConfigError naming the key for a patch size that does not divide
+  // ctx.image_size or a sampling fraction outside (0, 1].
+  PatchGradientDescent(const config::ConfigView& cfg, const MethodContext& ctx);
+
+  std::string name() const override { return "patchgd"; }
+  // images: B×3×S×S float; labels: B int64. Fill, inner loop with its optimizer steps, one
+  // schedule step. loss/correct are the last inner iteration's (loss not divided by ε).
+  TrainStepResult train_batch(const torch::Tensor& images, const torch::Tensor& labels) override;
+  // images: B×3×S×S float → logits B×classes on the CPU: eval mode, Z filled with every patch
+  // in chunks of method.eval_chunk positions (0 = k), no gradients.
+  torch::Tensor predict(const torch::Tensor& images) override;
+
+  // The fill and the inner loop without any optimizer step or schedule step: zeroes the
+  // gradients once, then every inner iteration adds the gradient of its loss/ε. With ζ = 1
+  // this is the gradient of CE(head(Z)) with Z encoded from every patch.
+  TrainStepResult accumulate_gradients(const torch::Tensor& images, const torch::Tensor& labels);
+
+  const PatchGdSettings& settings() const { return settings_; }
+  const SamplingPlan& plan() const { return settings_.plan; }
+
+  // Tracing records the positions and steps of each later batch (reset per batch).
+  void set_trace_enabled(bool on) { trace_enabled_ = on; }
+  const PatchGdTrace& last_trace() const { return trace_; }
+
+ private:
+  PatchGradientDescent(const config::ConfigView& cfg, const MethodContext& ctx,
+                       const PatchGdSettings& settings);
+  TrainStepResult run_batch(const torch::Tensor& images, const torch::Tensor& labels,
+                            bool update);
+  // Algorithm 2: every position in a random order, chunks of k, no gradients.
+  // images: B×3×S×S on the device → the Z buffer B×D×N×N filled.
+  void fill_latent(const torch::Tensor& images);
+  // The Z buffer resized (reallocated only when B or the device changes) and zeroed.
+  torch::Tensor& latent_buffer(int64_t batch);
+  // order: N² int64 on the CPU, a fresh permutation from the method's generator
+  torch::Tensor permutation();
+  // images: B×3×S×S; positions: k int64 on the device → (B·k)×D
+  torch::Tensor encode(const torch::Tensor& images, const torch::Tensor& positions);
+
+  PatchGdSettings settings_;
+  torch::Tensor z_buffer_;   // B×D×N×N, reused across batches of one size
+
+  bool trace_enabled_ = false;
+  PatchGdTrace trace_;
+};
+
+}  // namespace pgd::methods
