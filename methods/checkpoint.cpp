@@ -25,7 +25,8 @@ void visit(torch::nn::Module& module, torch::serialize::InputArchive* archive,
   }
   for (auto& item : module.named_buffers(/*recurse=*/false)) {
     torch::Tensor found;
-    if (archive && !archive->try_read(item.key(), found, /*is_buffer=*/true)) found = torch::Tensor();
+    if (archive && !archive->try_read(item.key(), found, /*is_buffer=*/true))
+      found = torch::Tensor();
     fn(prefix + item.key(), item.value(), found);
   }
   for (auto& child : module.named_children()) {
@@ -60,7 +61,8 @@ torch::serialize::InputArchive open_archive(const std::string& path, torch::Devi
   try {
     archive.load_from(path, device);
   } catch (const c10::Error& e) {
-    throw std::runtime_error("cannot read checkpoint '" + path + "': " + e.what_without_backtrace());
+    throw std::runtime_error("cannot read checkpoint '" + path +
+                             "': " + e.what_without_backtrace());
   }
   return archive;
 }

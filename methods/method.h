@@ -37,7 +37,10 @@ class Method {
   // Model + optimizer + schedule state (and RNG, by the caller) for resuming.
   virtual void save_checkpoint(const std::string& path) const = 0;
   virtual void load_checkpoint(const std::string& path) = 0;
-  // Weights only, for warm starts (train.init_from); missing/mismatched names are errors.
+  // Weights only, for warm starts (train.init_from), from a file of save_checkpoint: every
+  // backbone tensor must be there with its shape (else std::runtime_error naming them); head
+  // tensors load where name and shape match, so a head whose Linear width changed with the grid
+  // N (PANDA 512 → 2048) keeps its fresh Linear.
   virtual void load_weights(const std::string& path) = 0;
 };
 

@@ -35,11 +35,15 @@ PatchGdSettings read_patchgd_settings(const config::ConfigView& cfg, int64_t ima
   s.grid = image_size / s.patch_size;
   s.latent_dim = cfg.at("head").get_int_in("latent_dim", 1, int64_t{1} << 20);
   const double fraction = method.get_double_in("sampling_fraction", 0.0, 1.0, /*lo_open=*/true);
-  const int64_t accum = method.get_int_in("grad_accum_steps", 0, int64_t{1} << 20);
+  // Optional knobs (absent = their defaults): grad_accum_steps, fill_bn_mode, eval_chunk.
+  const int64_t accum = method.has("grad_accum_steps")
+                            ? method.get_int_in("grad_accum_steps", 0, int64_t{1} << 20)
+                            : 0;
   s.plan = make_sampling_plan(s.grid * s.grid, fraction, accum);
-  s.fill_bn_train =
-      !method.has("fill_bn_mode") || method.get_choice("fill_bn_mode", {"train", "eval"}) == "train";
-  s.eval_chunk = method.get_int_in("eval_chunk", 0, int64_t{1} << 40);
+  s.fill_bn_train = !method.has("fill_bn_mode") ||
+                    method.get_choice("fill_bn_mode", {"train", "eval"}) == "train";
+  s.eval_chunk =
+      method.has("eval_chunk") ? method.get_int_in("eval_chunk", 0, int64_t{1} << 40) : 0;
   return s;
 }
 

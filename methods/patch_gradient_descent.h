@@ -19,7 +19,7 @@ namespace pgd::methods {
 struct PatchGdTrace {
   std::vector<std::vector<int64_t>> fill_positions;   // per fill chunk
   std::vector<std::vector<int64_t>> inner_positions;  // re-encoded per inner iteration
-  std::vector<int64_t> steps_after;                   // inner iterations (1-based) followed by an optimizer step
+  std::vector<int64_t> steps_after;  // inner iterations (1-based) followed by an optimizer step
   int64_t optimizer_steps = 0;
 };
 

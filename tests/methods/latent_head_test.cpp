@@ -72,7 +72,8 @@ TEST(LatentHead, RejectsAWrongInputShape) {
 }
 
 TEST(LatentHead, OptionsFromConfigNameTheBadKey) {
-  nlohmann::json j = {{"head", {{"layers", 3}, {"channels", 16}, {"dropout", 0.1}, {"latent_dim", 8}}}};
+  nlohmann::json j = {
+      {"head", {{"layers", 3}, {"channels", 16}, {"dropout", 0.1}, {"latent_dim", 8}}}};
   config::ConfigView root(j);
   auto o = make_latent_head_options(root.at("head"), 8, 4, 16, 16);
   EXPECT_EQ(o.layers, 3);

@@ -82,7 +82,8 @@ inline std::map<std::string, torch::Tensor> gradients(torch::nn::Module& module)
 
 inline std::map<std::string, torch::Tensor> parameters(torch::nn::Module& module) {
   std::map<std::string, torch::Tensor> out;
-  for (const auto& item : module.named_parameters()) out[item.key()] = item.value().detach().clone();
+  for (const auto& item : module.named_parameters())
+    out[item.key()] = item.value().detach().clone();
   for (const auto& item : module.named_buffers()) out[item.key()] = item.value().detach().clone();
   return out;
 }

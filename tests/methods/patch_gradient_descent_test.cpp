@@ -246,6 +246,18 @@ TEST(PatchGradientDescent, FrozenBatchNormKeepsRunningStatistics) {
   EXPECT_TRUE(pgd.network()->head->is_training());
 }
 
+TEST(PatchGradientDescent, OptionalKeysTakeTheirDefaults) {
+  auto cfg = tiny_config("patchgd");
+  for (const char* key : {"grad_accum_steps", "fill_bn_mode", "eval_chunk", "freeze_bn"})
+    cfg["method"].erase(key);
+  auto method = build(cfg);
+  const auto& s = as_patchgd(method).settings();
+  EXPECT_EQ(s.plan.epsilon, s.plan.zeta);
+  EXPECT_TRUE(s.fill_bn_train);
+  EXPECT_EQ(s.eval_chunk, 0);
+  EXPECT_FALSE(as_patchgd(method).freeze_bn());
+}
+
 void expect_config_error(const nlohmann::json& cfg, const std::vector<std::string>& words,
                          int64_t image_size = 64) {
   try {

@@ -66,8 +66,10 @@ TEST(GatherPatches, MatchesExplicitSlicingImageMajor) {
   for (int64_t i = 0; i < b; ++i) {
     for (int64_t j = 0; j < 3; ++j) {
       const int64_t pos = positions[j].item<int64_t>(), r = pos / n, c = pos % n;
-      auto expected = images.index({i, Slice(), Slice(r * p, (r + 1) * p), Slice(c * p, (c + 1) * p)});
-      EXPECT_TRUE(torch::equal(patches[i * 3 + j], expected)) << "image " << i << " position " << pos;
+      auto expected =
+          images.index({i, Slice(), Slice(r * p, (r + 1) * p), Slice(c * p, (c + 1) * p)});
+      EXPECT_TRUE(torch::equal(patches[i * 3 + j], expected))
+          << "image " << i << " position " << pos;
     }
   }
 }
