@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 #include "harness/memory/memory_cap.h"
 
@@ -20,10 +21,13 @@ bool fits(const std::function<void(int64_t)>& probe, int64_t b) {
 
 }  // namespace
 
-int64_t largest_fitting_batch(int64_t upper, const std::function<void(int64_t)>& probe) {
-  if (upper < 1) throw std::invalid_argument("batch search: upper bound must be >= 1");
+int64_t largest_fitting_batch(int64_t upper, const std::function<void(int64_t)>& probe,
+                              int64_t lower) {
+  if (lower < 1 || upper < lower)
+    throw std::invalid_argument("batch search: need 1 <= lower <= upper, got " + std::to_string(lower) +
+                                ".." + std::to_string(upper));
   int64_t ok = 0, bad = upper + 1;
-  for (int64_t b = 1; b <= upper; b *= 2) {
+  for (int64_t b = lower; b <= upper; b *= 2) {
     if (!fits(probe, b)) {
       bad = b;
       break;

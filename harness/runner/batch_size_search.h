@@ -6,8 +6,9 @@
 namespace pgd::runner {
 
 // `probe(b)` runs one step at batch b and throws an out-of-memory error when it does not fit.
-// Doubles from 1 until a probe fails or `upper` is reached, then bisects between the last fit
-// and the first failure. Returns 0 when even b = 1 does not fit. Other errors propagate.
-int64_t largest_fitting_batch(int64_t upper, const std::function<void(int64_t)>& probe);
+// Doubles from `lower` until a probe fails or `upper` is reached, then bisects between the last
+// fit and the first failure. Returns 0 when even `lower` does not fit. Other errors propagate.
+int64_t largest_fitting_batch(int64_t upper, const std::function<void(int64_t)>& probe,
+                              int64_t lower = 1);
 
 }  // namespace pgd::runner

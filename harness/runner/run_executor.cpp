@@ -121,6 +121,9 @@ void resolve_auto_batches(RunState& st) {
   const int64_t limit = auto_batch ? upper : std::min(upper, train["batch_size"].get<int64_t>());
   if (auto_micro) train["micro_batch"] = 0;
   if (auto_batch) train["batch_size"] = 1;
+  // Training BatchNorm needs two values per channel, and the head's last map can be 1×1:
+  // batch 1 is not a valid training batch for these models, so the search starts at 2.
+  const int64_t lower = std::min<int64_t>(2, limit);
   const int64_t found = largest_fitting_batch(limit, [&](int64_t b) {
     st.check_stop();
     if (auto_batch) train["batch_size"] = b;
@@ -129,9 +132,9 @@ void resolve_auto_batches(RunState& st) {
     auto method = build_method(st);
     auto [x, y] = probe_batch(*st.train_set, auto_batch ? b : st.batch);
     method->train_batch(x, y);
-  });
+  }, lower);
   if (found == 0)
-    throw memory::OutOfMemoryError("batch search: even a batch of 1 does not fit memory.cap", 0,
+    throw memory::OutOfMemoryError("batch search: even a batch of " + std::to_string(lower) + " does not fit memory.cap", 0,
                                    0, 0);
   if (auto_batch) train["batch_size"] = found;
   else train["micro_batch"] = found;

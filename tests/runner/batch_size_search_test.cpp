@@ -40,6 +40,14 @@ TEST(LargestFittingBatch, ZeroWhenNothingFits) {
   EXPECT_EQ(p.tried, std::vector<int64_t>{1});
 }
 
+TEST(LargestFittingBatch, StartsAtTheLowerBound) {
+  FakeProbe p{5, {}};
+  EXPECT_EQ(largest_fitting_batch(64, std::ref(p), 2), 5);
+  for (int64_t b : p.tried) EXPECT_GE(b, 2);
+  FakeProbe none{1, {}};
+  EXPECT_EQ(largest_fitting_batch(64, std::ref(none), 2), 0);
+}
+
 TEST(LargestFittingBatch, OtherErrorsPropagate) {
   EXPECT_THROW(largest_fitting_batch(8, [](int64_t) { throw std::logic_error("bad data"); }),
                std::logic_error);
