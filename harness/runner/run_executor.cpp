@@ -321,7 +321,9 @@ void train_and_evaluate(RunState& st) {
   data::LoaderOptions lo;
   lo.batch_size = st.batch;
   lo.shuffle = true;
-  lo.drop_last = false;
+  // A last batch of one image cannot train BatchNorm (one value per channel on a 1×1 map):
+  // drop it then, and only then.
+  lo.drop_last = st.train_set->size() % static_cast<size_t>(st.batch) == 1 && st.train_set->size() > 1;
   lo.max_batches = max_batches;
   lo.seed = static_cast<uint64_t>(st.seed);
   data::BatchLoader loader(*st.train_set, lo);
