@@ -6,7 +6,7 @@
 #include <system_error>
 
 #include "datasets/panda_cache.h"
-#include "datasets/panda_split.h"
+#include "datasets/panda_table.h"
 
 namespace pgd::data {
 namespace {

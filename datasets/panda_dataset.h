@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "datasets/dataset.h"
-#include "datasets/panda_csv.h"
+#include "datasets/panda_table.h"
 #include "datasets/panda_slide.h"
 
 namespace pgd::data {
