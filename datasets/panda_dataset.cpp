@@ -151,6 +151,7 @@ std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split
   PandaOptions o = panda_options(cfg);
   o.csv = resolve_data_path(o.csv.string());
   o.slides_dir = resolve_data_path(o.slides_dir.string());
+  if (!o.cache_dir.empty()) o.cache_dir = resolve_data_path(o.cache_dir.string());
   return std::make_unique<PandaDataset>(std::move(o), split);
 }
 

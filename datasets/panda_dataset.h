@@ -75,8 +75,8 @@ class PandaDataset final : public Dataset {
 };
 
 // cfg: the `dataset` section (name: panda); see experiments/dataset/panda.yaml for the keys.
-// csv and slides_dir go through resolve_data_path; cache_dir is taken relative to the working
-// directory (it is written to). `seed` is unused: the split follows dataset.split_seed so that
+// csv, slides_dir and cache_dir go through resolve_data_path (a cache folder that exists in
+// neither place is made under the working directory). `seed` is unused: the split follows dataset.split_seed so that
 // runs with different training seeds validate on the same slides, and nothing else is random.
 std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split split, uint64_t seed);
 

@@ -16,8 +16,8 @@
 namespace pgd::data {
 namespace {
 
-using testing::corner_image;
-using testing::Rgb;
+using panda_testing::corner_image;
+using panda_testing::Rgb;
 
 constexpr Rgb kGreen = {40, 160, 90};
 constexpr Rgb kRed = {220, 30, 30};
@@ -60,7 +60,7 @@ class PandaDatasetTest : public ::testing::Test {
       csv += id + ",radboud," + std::to_string(grade) + ",3+3\n";
       if (!no_slide.count(id)) write_slide(slide(id));
     }
-    testing::write_text(dir_ / "train.csv", csv);
+    panda_testing::write_text(dir_ / "train.csv", csv);
   }
 
   std::filesystem::path slide(const std::string& id) const { return slides_ / (id + ".tiff"); }
@@ -80,7 +80,7 @@ class PandaDatasetTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
+  panda_testing::TempDir dir_;
   std::filesystem::path slides_ = dir_ / "train_images";
   nlohmann::json cfg_;
 };
@@ -112,7 +112,7 @@ TEST_F(PandaDatasetTest, LandscapeKeepsAspectAndPadsTheBottomWhite) {
   EXPECT_EQ(img.content_width, 128);
   EXPECT_EQ(img.content_height, 85);  // 200·128/300
   // Red block: level 1 columns [0,100), rows [0,80) → output columns [0, 42.7), rows [0, 34.1).
-  const auto at = [&](int64_t y, int64_t x) { return testing::pixel(img.rgb, 128, y, x); };
+  const auto at = [&](int64_t y, int64_t x) { return panda_testing::pixel(img.rgb, 128, y, x); };
   EXPECT_EQ(at(5, 5).r, kRed.r);
   EXPECT_EQ(at(30, 40).g, kRed.g);
   EXPECT_EQ(at(40, 50).g, kGreen.g);
@@ -134,7 +134,7 @@ TEST_F(PandaDatasetTest, PortraitPadsTheRightAndExplicitLevelEnlarges) {
   EXPECT_EQ(img.level, 2);
   EXPECT_EQ(img.content_height, 300);
   EXPECT_EQ(img.content_width, 200);
-  const auto at = [&](int64_t y, int64_t x) { return testing::pixel(img.rgb, 300, y, x); };
+  const auto at = [&](int64_t y, int64_t x) { return panda_testing::pixel(img.rgb, 300, y, x); };
   EXPECT_EQ(at(10, 10).r, kRed.r);                // red over rows [0,120), columns [0,66)
   EXPECT_EQ(at(200, 150).g, kGreen.g);
   EXPECT_EQ(at(299, 199).g, kGreen.g);
@@ -187,7 +187,7 @@ TEST_F(PandaDatasetTest, FoldsAreStratifiedDisjointAndCoverEveryRow) {
     for (int k = 0; k < counts[g]; ++k) rows.emplace_back("g" + std::to_string(g) + "_" + std::to_string(k), g);
   std::string csv = "image_id,data_provider,isup_grade,gleason_score\n";
   for (const auto& [id, g] : rows) csv += id + ",k," + std::to_string(g) + ",0+0\n";
-  testing::write_text(dir_ / "train.csv", csv);
+  panda_testing::write_text(dir_ / "train.csv", csv);
   // Tiny one-level slides: this test is about the split, not the pixels.
   for (const auto& [id, g] : rows) write_pyramid_tiff(slide(id), std::vector<uint8_t>(16 * 16 * 3, 200), 16, 16, 1, 16);
 
@@ -267,7 +267,7 @@ TEST_F(PandaDatasetTest, BrokenCacheEntryIsRebuilt) {
   auto train = make(Split::Train), val = make(Split::Val);
   PandaDataset& d = train->size() ? *train : *val;
   const torch::Tensor good = d.image(0);
-  testing::write_text(d.cache_path(0), "PGDPANDA truncated");
+  panda_testing::write_text(d.cache_path(0), "PGDPANDA truncated");
   EXPECT_FALSE(panda_cache_present(d.cache_path(0), 128));
   EXPECT_TRUE(torch::equal(d.image(0), good));
   EXPECT_TRUE(panda_cache_present(d.cache_path(0), 128));
@@ -295,7 +295,7 @@ TEST_F(PandaDatasetTest, MissingSlideFailsAtConstructionNamingIt) {
 
 TEST_F(PandaDatasetTest, UnreadableSlideFailsAtReadNamingIt) {
   write_set({{"a", 4}, {"txt", 4}}, {"txt"});
-  testing::write_text(slide("txt"), "this is not a TIFF\n");
+  panda_testing::write_text(slide("txt"), "this is not a TIFF\n");
   cfg_["folds"] = 2;
   bool failed = false;
   for (Split split : {Split::Train, Split::Val}) {
@@ -315,7 +315,7 @@ TEST_F(PandaDatasetTest, UnreadableSlideFailsAtReadNamingIt) {
 
 TEST_F(PandaDatasetTest, SkipBadRecordsAndSkips) {
   write_set({{"a", 0}, {"gone", 0}, {"txt", 0}, {"b", 0}, {"c", 0}, {"d", 0}}, {"gone", "txt"});
-  testing::write_text(slide("txt"), "this is not a TIFF\n");
+  panda_testing::write_text(slide("txt"), "this is not a TIFF\n");
   cfg_["skip_bad"] = true;
   cfg_["folds"] = 2;
   std::set<std::string> kept, bad;
@@ -355,7 +355,7 @@ TEST_F(PandaDatasetTest, ExplicitLevelBeyondTheSlideIsBadWithSkipBad) {
 }
 
 TEST_F(PandaDatasetTest, BadCsvRowFailsConstructionNamingFileAndLine) {
-  testing::write_text(dir_ / "train.csv",
+  panda_testing::write_text(dir_ / "train.csv",
                       "image_id,data_provider,isup_grade,gleason_score\na,k,1,3+3\nb,k,9,3+3\n");
   try {
     make();

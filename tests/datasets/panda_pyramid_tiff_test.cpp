@@ -15,8 +15,8 @@
 namespace pgd::data {
 namespace {
 
-using testing::corner_image;
-using testing::Rgb;
+using panda_testing::corner_image;
+using panda_testing::Rgb;
 
 // Noise-free but not flat: a gradient plus a block, so a shifted or transposed level shows.
 std::vector<uint8_t> pattern(int64_t h, int64_t w) {
@@ -33,7 +33,7 @@ double mean_abs_diff(const std::vector<uint8_t>& a, const std::vector<uint8_t>& 
 }
 
 TEST(PyramidTiff, DeflateLevelsOpenAsGenericTiffAndMatchExactly) {
-  testing::TempDir dir;
+  panda_testing::TempDir dir;
   const auto file = dir / "slide.tiff";
   const auto rgb = pattern(400, 600);
   write_pyramid_tiff(file, rgb, 400, 600, 3, 128, Compression::Deflate);
@@ -62,7 +62,7 @@ TEST(PyramidTiff, DeflateLevelsOpenAsGenericTiffAndMatchExactly) {
 
 TEST(PyramidTiff, StripReadsCrossTileRowsExactly) {
   // 7-row strips (far smaller than a 128-row tile) at every level reproduce the level.
-  testing::TempDir dir;
+  panda_testing::TempDir dir;
   const auto file = dir / "slide.tiff";
   const auto rgb = pattern(400, 600);
   write_pyramid_tiff(file, rgb, 400, 600, 3, 128, Compression::Deflate);
@@ -73,7 +73,7 @@ TEST(PyramidTiff, StripReadsCrossTileRowsExactly) {
 }
 
 TEST(PyramidTiff, OddSidesRoundUp) {
-  testing::TempDir dir;
+  panda_testing::TempDir dir;
   const auto file = dir / "odd.tiff";
   const auto rgb = pattern(101, 203);
   write_pyramid_tiff(file, rgb, 101, 203, 3, 64, Compression::Deflate);
@@ -92,7 +92,7 @@ TEST(PyramidTiff, OddSidesRoundUp) {
 }
 
 TEST(PyramidTiff, JpegLevelsOpenAndStayClose) {
-  testing::TempDir dir;
+  panda_testing::TempDir dir;
   const auto file = dir / "slide.tiff";
   const auto rgb = corner_image(400, 600, {40, 160, 90}, {220, 30, 30}, 160, 200);
   write_pyramid_tiff(file, rgb, 400, 600, 3, 128, Compression::Jpeg);
@@ -104,7 +104,7 @@ TEST(PyramidTiff, JpegLevelsOpenAndStayClose) {
   const auto l0 = read_slide_level_rgb(file, 0, &h, &w);
   ASSERT_EQ(l0.size(), rgb.size());
   EXPECT_LT(mean_abs_diff(l0, rgb), 3.0);
-  const auto red = testing::pixel(l0, 600, 50, 50), green = testing::pixel(l0, 600, 300, 400);
+  const auto red = panda_testing::pixel(l0, 600, 50, 50), green = panda_testing::pixel(l0, 600, 300, 400);
   EXPECT_NEAR(red.r, 220, 8);
   EXPECT_NEAR(red.g, 30, 8);
   EXPECT_NEAR(green.g, 160, 8);
@@ -113,7 +113,7 @@ TEST(PyramidTiff, JpegLevelsOpenAndStayClose) {
 }
 
 TEST(PyramidTiff, OneLevelIsAPlainTiledTiff) {
-  testing::TempDir dir;
+  panda_testing::TempDir dir;
   const auto file = dir / "one.tiff";
   write_pyramid_tiff(file, pattern(40, 50), 40, 50, 1, 16);
   const auto levels = read_slide_levels(file);
@@ -122,7 +122,7 @@ TEST(PyramidTiff, OneLevelIsAPlainTiledTiff) {
 }
 
 TEST(PyramidTiff, RejectsBadArgumentsAndNamesUnwritablePaths) {
-  testing::TempDir dir;
+  panda_testing::TempDir dir;
   const auto rgb = pattern(32, 32);
   EXPECT_THROW(write_pyramid_tiff(dir / "a.tiff", rgb, 32, 31, 2), std::invalid_argument);
   EXPECT_THROW(write_pyramid_tiff(dir / "a.tiff", rgb, 32, 32, 0), std::invalid_argument);

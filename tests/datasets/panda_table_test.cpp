@@ -108,14 +108,14 @@ TEST(PandaCsv, UnsafeOrEmptyIdsAndStructuralErrors) {
 }
 
 TEST(PandaCsv, ReadNamesAMissingFile) {
-  testing::TempDir dir;
+  panda_testing::TempDir dir;
   try {
     read_panda_csv(dir / "nope.csv");
     FAIL() << "no error";
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("nope.csv"), std::string::npos) << e.what();
   }
-  testing::write_text(dir / "t.csv", "image_id,isup_grade\nq,2\n");
+  panda_testing::write_text(dir / "t.csv", "image_id,isup_grade\nq,2\n");
   EXPECT_EQ(read_panda_csv(dir / "t.csv").at(0).image_id, "q");
 }
 

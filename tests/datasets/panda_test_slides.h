@@ -1,5 +1,7 @@
 #pragma once
-// Small slides and CSVs that the PANDA tests write for themselves.
+// Small slides and CSVs that the PANDA tests write for themselves. Its own namespace: the other
+// datasets tests link into the same binary with their own helpers, and two different inline
+// TempDir classes of one name would silently share one definition.
 #include <unistd.h>
 
 #include <cstdint>
@@ -10,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-namespace pgd::data::testing {
+namespace pgd::data::panda_testing {
 
 // A fresh directory per test, removed afterwards.
 class TempDir {
@@ -64,4 +66,4 @@ inline Rgb pixel(const std::vector<uint8_t>& rgb, int64_t width, int64_t y, int6
   return {p[0], p[1], p[2]};
 }
 
-}  // namespace pgd::data::testing
+}  // namespace pgd::data::panda_testing
