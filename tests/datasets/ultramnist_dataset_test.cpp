@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <thread>
 
 #include <torch/torch.h>
 
@@ -134,6 +135,17 @@ TEST(UltraMnistDataset, Ultramnist10ShapesLabelsAndNormalization) {
   // Same image index, other split: other digits.
   EXPECT_FALSE(torch::equal(train->image(3), val->image(3)));
   EXPECT_THROW(train->image(20), std::out_of_range);
+}
+
+TEST(UltraMnistDataset, ImagesMadeOnSeveralThreadsAtOnceAgree) {
+  nlohmann::json cfg = small_config();
+  auto ds = make_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 5);
+  torch::Tensor expected = ds->image(6);
+  std::vector<torch::Tensor> got(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); ++t) threads.emplace_back([&, t] { got[t] = ds->image(6); });
+  for (auto& th : threads) th.join();
+  for (const auto& g : got) EXPECT_TRUE(torch::equal(g, expected));
 }
 
 TEST(UltraMnistDataset, PublishedPresetAtATestSize) {
