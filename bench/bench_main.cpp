@@ -1,0 +1,33 @@
+// patchgd_bench's main: Google Benchmark's own, preceded by what every case relies on.
+//  - The capping CPU allocator installed first, so that every tensor (models, inputs, caches)
+//    is counted in live and peak bytes, as under `patchgd run`.
+//  - LibTorch's intra-op threads set to every core (it defaults to 1 here).
+//  - The machine's float32 GEMM peak, measured once (2048³ torch::mm, best of 5), which the
+//    `floor_ratio` counters divide by; PATCHGD_BENCH_PEAK_GFLOPS overrides it so that runs on a
+//    busy machine can share one reference value.
+//  - Provenance (git commit, host, CPU, torch version, threads, mode, peak) in the JSON context,
+//    which `patchgd bench-load` stores with the run.
+#include <cstdlib>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+#include "bench/bench_support.h"
+#include "harness/memory/memory_cap.h"
+
+int main(int argc, char** argv) {
+  pgd::memory::install_capping_cpu_allocator();
+  pgd::bench::configure_threads();
+  double peak = 0;
+  if (const char* fixed = std::getenv("PATCHGD_BENCH_PEAK_GFLOPS"); fixed && *fixed)
+    peak = std::strtod(fixed, nullptr) * 1e9;
+  if (peak <= 0) peak = pgd::bench::measure_gemm_flops(2048, 5);
+  pgd::bench::set_peak_flops(peak);
+  pgd::bench::add_provenance_context();
+
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,121 @@
+#include "bench/bench_support.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include "harness/memory/memory_cap.h"
+#include "harness/store/provenance.h"
+
+namespace pgd::bench {
+namespace {
+
+std::atomic<double> g_peak_flops{0.0};
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : fallback;
+}
+
+}  // namespace
+
+bool full_mode() {
+  const std::string v = env_or("PATCHGD_BENCH_FULL", "");
+  return !v.empty() && v != "0";
+}
+
+std::optional<uint64_t> memory_scaling_cap() {
+  return memory::parse_bytes(env_or("PATCHGD_BENCH_MEM_CAP", "8GiB"));
+}
+
+void configure_threads() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  torch::set_num_threads(cores > 0 ? static_cast<int>(cores) : 1);
+}
+
+int torch_threads() { return torch::get_num_threads(); }
+
+double measure_gemm_flops(int64_t n, int reps) {
+  torch::NoGradGuard no_grad;
+  auto a = torch::randn({n, n});  // n×n float
+  auto b = torch::randn({n, n});  // n×n float
+  auto c = torch::mm(a, b);       // warm-up: first call pays for thread-pool start and packing
+  double best = 0;
+  for (int i = 0; i < reps; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    c = torch::mm(a, b);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (s > 0) best = std::max(best, 2.0 * static_cast<double>(n) * n * n / s);
+  }
+  benchmark::DoNotOptimize(c.data_ptr<float>());
+  return best;
+}
+
+double peak_flops() { return g_peak_flops.load(); }
+void set_peak_flops(double flops_per_second) { g_peak_flops.store(flops_per_second); }
+
+void add_provenance_context() {
+  const auto prov = store::collect_provenance(PATCHGD_SOURCE_DIR);
+  benchmark::AddCustomContext("patchgd_git_commit", prov.git_commit);
+  benchmark::AddCustomContext("patchgd_git_dirty", prov.git_dirty ? "true" : "false");
+  benchmark::AddCustomContext("patchgd_host", prov.host);
+  benchmark::AddCustomContext("patchgd_cpu_model", prov.cpu_model);
+  benchmark::AddCustomContext("patchgd_version", prov.patchgd_version);
+  benchmark::AddCustomContext("torch_version", TORCH_VERSION);
+  benchmark::AddCustomContext("torch_threads", std::to_string(torch_threads()));
+  benchmark::AddCustomContext("patchgd_bench_mode", full_mode() ? "full" : "default");
+  benchmark::AddCustomContext("peak_gflops", std::to_string(peak_flops() / 1e9));
+}
+
+void report_compute(benchmark::State& state, double flops_per_iteration, double seconds) {
+  const double iters = static_cast<double>(state.iterations());
+  state.counters["gflop"] = flops_per_iteration / 1e9;
+  if (seconds <= 0 || iters <= 0) return;
+  const double achieved = flops_per_iteration * iters / seconds;
+  state.counters["gflops"] = achieved / 1e9;
+  if (peak_flops() > 0) {
+    const double floor_s = flops_per_iteration / peak_flops();
+    state.counters["floor_ratio"] = (seconds / iters) / floor_s;
+  }
+}
+
+void report_memory(benchmark::State& state, uint64_t peak_bytes, uint64_t base_bytes) {
+  using benchmark::Counter;
+  state.counters["peak_bytes"] =
+      Counter(static_cast<double>(peak_bytes), Counter::kDefaults, Counter::kIs1024);
+  state.counters["base_bytes"] =
+      Counter(static_cast<double>(base_bytes), Counter::kDefaults, Counter::kIs1024);
+}
+
+TempDir::TempDir(const std::string& prefix) {
+  std::random_device rd;
+  const auto base = std::filesystem::temp_directory_path();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto candidate = base / (prefix + "-" + std::to_string(rd()));
+    if (std::filesystem::create_directory(candidate)) {
+      path_ = candidate;
+      return;
+    }
+  }
+  throw std::runtime_error("TempDir: cannot create a directory under " + base.string());
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;  // a destructor must not throw; a leftover temp dir is harmless
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string join_name(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += '/';
+    out += p;
+  }
+  return out;
+}
+
+}  // namespace pgd::bench

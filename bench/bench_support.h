@@ -1,0 +1,79 @@
+#pragma once
+// What every benchmark file shares: the run mode (default vs PATCHGD_BENCH_FULL=1), the
+// machine's measured GEMM peak, provenance in the JSON context, wall timing, the compute and
+// memory counters, and temporary directories.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <benchmark/benchmark.h>
+
+namespace pgd::bench {
+
+// True when PATCHGD_BENCH_FULL is set to anything but "" or "0": the heavy cases (1024²-4096²,
+// ResNet50) are registered too. Read at registration time, before main.
+bool full_mode();
+
+// Safety cap for the memory-scaling family, so that GD at 4096² becomes an "oom" result instead
+// of taking a shared machine down: PATCHGD_BENCH_MEM_CAP ("8GiB", "none"); default 8 GiB.
+std::optional<uint64_t> memory_scaling_cap();
+
+// LibTorch defaults to one intra-op thread here; benchmarks use every core.
+void configure_threads();
+int torch_threads();
+
+// FLOP/s of a square float32 torch::mm of side n: the best of `reps` timed runs after a warm-up.
+double measure_gemm_flops(int64_t n, int reps);
+
+// The machine's peak used for the FLOP floor (measured once in main with a 2048³ GEMM, or taken
+// from PATCHGD_BENCH_PEAK_GFLOPS). 0 before it is set.
+double peak_flops();
+void set_peak_flops(double flops_per_second);
+
+// Adds git commit / dirty flag, host, CPU model, torch version, threads, the run mode and the
+// measured peak to the benchmark JSON's context block.
+void add_provenance_context();
+
+// Wall-clock seconds of the timed loop body, kept beside the framework's own timer so that the
+// compute counters use the same interval whether or not a case pauses the framework's timer.
+class WallTimer {
+ public:
+  void start() { t0_ = std::chrono::steady_clock::now(); }
+  void stop() {
+    seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  }
+  double seconds() const { return seconds_; }
+
+ private:
+  std::chrono::steady_clock::time_point t0_;
+  double seconds_ = 0;
+};
+
+// Sets `gflop` (per iteration), `gflops` (achieved GFLOP/s over `seconds`) and `floor_ratio`
+// (measured time / FLOP floor, the floor being the FLOPs at the measured GEMM peak: 1.0 would
+// run every counted FLOP at GEMM speed). flops_per_iteration: counted FLOPs of one iteration.
+void report_compute(benchmark::State& state, double flops_per_iteration, double seconds);
+
+// Sets `peak_bytes` (highest CPU bytes held during the case, from the capping allocator) and
+// `base_bytes` (held when the case started timing: model, optimizer state, inputs).
+void report_memory(benchmark::State& state, uint64_t peak_bytes, uint64_t base_bytes);
+
+// A fresh directory under the system temp folder, removed with everything in it on destruction.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix);
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Registration names: "BM_Family/part/part" joined with '/'.
+std::string join_name(std::initializer_list<std::string> parts);
+
+}  // namespace pgd::bench

@@ -1,0 +1,132 @@
+// The parts of one PatchGD batch, each timed alone, so that a slow batch can be attributed:
+//   BM_PatchGdFill        Algorithm 2: every one of the N² positions encoded without gradients,
+//                         in chunks of k, written into Z (FLOPs: B·N²·F_p).
+//   BM_PatchGdInnerStep   one inner iteration of Algorithm 1: k positions re-encoded with
+//                         gradients on top of a detached Z, the head, cross-entropy, backward
+//                         (FLOPs: B·3·(k·F_p + H)); no optimizer step.
+//   BM_PatchGdHeadStep    the head alone on a filled Z: forward, cross-entropy, backward into
+//                         the head's parameters and Z (FLOPs: B·3·H).
+// A batch costs about fill + inner_steps × inner step + the optimizer step; comparing that sum
+// with BM_PatchGdTrainBatch shows what the method spends outside these parts.
+//
+// The parts are rebuilt here from the public pieces the method itself uses (gather_patches,
+// write_encodings[_], the network's backbone and head, its train mode), because the method's
+// own fill and encode are private: the code paths are the same calls in the same order.
+#include <torch/torch.h>
+
+#include "bench/bench_support.h"
+#include "bench/model_setup.h"
+#include "harness/memory/memory_cap.h"
+#include "methods/patch_grid.h"
+
+namespace pgd::bench {
+namespace {
+
+enum class Part { Fill, InnerStep, HeadStep };
+
+// images: B×3×S×S → Z: B×D×N×N filled from every patch, no gradients, backbone in train mode.
+torch::Tensor fill_latent(methods::PatchGradientDescent& m, const torch::Tensor& images) {
+  torch::NoGradGuard no_grad;
+  m.set_train_mode();
+  const auto& s = m.settings();
+  auto z = torch::zeros({images.size(0), s.latent_dim, s.grid, s.grid});  // B×D×N×N
+  auto order = torch::randperm(s.plan.positions, torch::kLong);          // N²
+  for (const auto& positions : methods::split_positions(order, s.plan.k)) {
+    auto patches = methods::gather_patches(images, positions, s.patch_size);  // (B·k)×3×p×p
+    methods::write_encodings_(z, positions, m.network()->backbone->forward(patches));
+  }
+  return z;
+}
+
+// One inner iteration on top of `z` (B×D×N×N, detached); gradients accumulate in the network.
+double inner_step(methods::PatchGradientDescent& m, const torch::Tensor& images,
+                  const torch::Tensor& labels, const torch::Tensor& z,
+                  const torch::Tensor& positions) {
+  const auto& s = m.settings();
+  auto patches = methods::gather_patches(images, positions, s.patch_size);  // (B·k)×3×p×p
+  auto encodings = m.network()->backbone->forward(patches);                 // (B·k)×D
+  auto z_new = methods::write_encodings(z.detach(), positions, encodings);  // B×D×N×N
+  auto logits = m.network()->head->forward(z_new);                          // B×classes
+  auto loss = torch::nn::functional::cross_entropy(logits, labels);
+  (loss / static_cast<double>(s.plan.epsilon)).backward();
+  return loss.item<double>();
+}
+
+// z: B×D×N×N with requires_grad, so backward also computes the head's input gradient, as it
+// does inside an inner iteration.
+double head_step(methods::PatchGradientDescent& m, const torch::Tensor& z,
+                 const torch::Tensor& labels) {
+  auto logits = m.network()->head->forward(z);  // B×classes
+  auto loss = torch::nn::functional::cross_entropy(logits, labels);
+  loss.backward();
+  return loss.item<double>();
+}
+
+void part_case(benchmark::State& state, const ModelCase& c, Part part) {
+  BuiltModel model;
+  torch::Tensor z, positions;
+  if (!run_or_skip(state, [&] {
+        model = build_model(c);
+        auto& m = model.patchgd();
+        z = fill_latent(m, model.images);  // also the warm-up of the encoder
+        positions = torch::randperm(m.plan().positions, torch::kLong).narrow(0, 0, m.plan().k);
+        m.set_train_mode();
+        inner_step(m, model.images, model.labels, z, positions);  // warm-up with gradients
+        if (part == Part::HeadStep) z = z.clone().requires_grad_(true);
+      }))
+    return;
+  auto& m = model.patchgd();
+  const auto& plan = m.plan();
+  const double b = static_cast<double>(c.batch);
+  const double fp = patch_flops(model);
+  const double h = head_flops(m.network()->head->options);
+  double flops = 0;
+  switch (part) {
+    case Part::Fill: flops = b * plan.positions * fp; break;
+    case Part::InnerStep: flops = b * 3.0 * (plan.k * fp + h); break;
+    case Part::HeadStep: flops = b * 3.0 * h; break;
+  }
+
+  memory::MemoryCap cap(std::nullopt, torch::kCPU);
+  const uint64_t base = cap.live_bytes();
+  WallTimer timer;
+  for (auto _ : state) {
+    timer.start();
+    const bool ok = run_or_skip(state, [&] {
+      switch (part) {
+        case Part::Fill: benchmark::DoNotOptimize(fill_latent(m, model.images).data_ptr()); break;
+        case Part::InnerStep:
+          m.set_train_mode();
+          benchmark::DoNotOptimize(inner_step(m, model.images, model.labels, z, positions));
+          break;
+        case Part::HeadStep:
+          m.set_train_mode();
+          benchmark::DoNotOptimize(head_step(m, z, model.labels));
+          break;
+      }
+    });
+    timer.stop();
+    if (!ok) break;
+  }
+  state.SetItemsProcessed(state.iterations() * c.batch);
+  report_compute(state, flops, timer.seconds());
+  report_memory(state, cap.peak_bytes(), base);
+  state.counters["k"] = static_cast<double>(plan.k);
+  state.counters["inner_steps"] = static_cast<double>(plan.inner_steps);
+}
+
+const bool registered = [] {
+  const std::pair<const char*, Part> families[] = {{"BM_PatchGdFill", Part::Fill},
+                                                   {"BM_PatchGdInnerStep", Part::InnerStep},
+                                                   {"BM_PatchGdHeadStep", Part::HeadStep}};
+  for (const auto& c : step_cases("patchgd"))
+    for (const auto& [family, part] : families) {
+      auto* b = benchmark::RegisterBenchmark(c.benchmark_name(family).c_str(), part_case, c, part);
+      b->UseRealTime()->Unit(benchmark::kMillisecond);
+      if (c.heavy && part == Part::Fill) b->Iterations(c.side >= 2048 ? 1 : 2);
+    }
+  return true;
+}();
+
+}  // namespace
+}  // namespace pgd::bench
