@@ -28,13 +28,15 @@ bool full_mode() {
   return !v.empty() && v != "0";
 }
 
-std::optional<uint64_t> memory_scaling_cap() {
+std::optional<uint64_t> safety_cap() {
   return memory::parse_bytes(env_or("PATCHGD_BENCH_MEM_CAP", "8GiB"));
 }
 
 void configure_threads() {
   const unsigned cores = std::thread::hardware_concurrency();
-  torch::set_num_threads(cores > 0 ? static_cast<int>(cores) : 1);
+  int threads = cores > 0 ? static_cast<int>(cores) : 1;
+  if (const std::string v = env_or("PATCHGD_BENCH_THREADS", ""); !v.empty()) threads = std::stoi(v);
+  torch::set_num_threads(std::max(1, threads));
 }
 
 int torch_threads() { return torch::get_num_threads(); }

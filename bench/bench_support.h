@@ -16,11 +16,14 @@ namespace pgd::bench {
 // ResNet50) are registered too. Read at registration time, before main.
 bool full_mode();
 
-// Safety cap for the memory-scaling family, so that GD at 4096² becomes an "oom" result instead
-// of taking a shared machine down: PATCHGD_BENCH_MEM_CAP ("8GiB", "none"); default 8 GiB.
-std::optional<uint64_t> memory_scaling_cap();
+// Safety cap on the CPU bytes of every model case, so that a step too large for the machine (GD
+// at 4096², ResNet50 GD at 2048² on 2 images) becomes an "oom: ..." skipped case instead of
+// taking a shared machine down: PATCHGD_BENCH_MEM_CAP ("8GiB", "12GB", "none"); default 8 GiB.
+std::optional<uint64_t> safety_cap();
 
-// LibTorch defaults to one intra-op thread here; benchmarks use every core.
+// LibTorch defaults to one intra-op thread here; benchmarks use every core, or
+// PATCHGD_BENCH_THREADS when set (1 gives steadier numbers on a machine shared with other jobs:
+// a parallel region waits for its slowest thread, and a preempted thread stalls it).
 void configure_threads();
 int torch_threads();
 

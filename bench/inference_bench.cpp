@@ -13,13 +13,14 @@ namespace pgd::bench {
 namespace {
 
 void predict_case(benchmark::State& state, const ModelCase& c) {
+  memory::MemoryCap cap(safety_cap(), torch::kCPU);  // the warm-up is capped too
   BuiltModel model;
   if (!run_or_skip(state, [&] {
         model = build_model(c);
         model.method->predict(model.images);  // warm-up (oneDNN primitives, thread pool)
       }))
     return;
-  memory::MemoryCap cap(std::nullopt, torch::kCPU);
+  cap.reset_peak();  // the timed iterations' peak, not the warm-up's
   const uint64_t base = cap.live_bytes();
   WallTimer timer;
   for (auto _ : state) {

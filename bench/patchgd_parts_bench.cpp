@@ -63,6 +63,7 @@ double head_step(methods::PatchGradientDescent& m, const torch::Tensor& z,
 }
 
 void part_case(benchmark::State& state, const ModelCase& c, Part part) {
+  memory::MemoryCap cap(safety_cap(), torch::kCPU);  // the warm-up is capped too
   BuiltModel model;
   torch::Tensor z, positions;
   if (!run_or_skip(state, [&] {
@@ -87,7 +88,7 @@ void part_case(benchmark::State& state, const ModelCase& c, Part part) {
     case Part::HeadStep: flops = b * 3.0 * h; break;
   }
 
-  memory::MemoryCap cap(std::nullopt, torch::kCPU);
+  cap.reset_peak();  // the timed iterations' peak, not the warm-up's
   const uint64_t base = cap.live_bytes();
   WallTimer timer;
   for (auto _ : state) {

@@ -20,13 +20,14 @@ namespace pgd::bench {
 namespace {
 
 void train_case(benchmark::State& state, const ModelCase& c) {
+  memory::MemoryCap cap(safety_cap(), torch::kCPU);  // the warm-up is capped too
   BuiltModel model;
   if (!run_or_skip(state, [&] {
         model = build_model(c);
         model.method->train_batch(model.images, model.labels);  // warm-up
       }))
     return;
-  memory::MemoryCap cap(std::nullopt, torch::kCPU);  // no cap; resets the peak
+  cap.reset_peak();  // the timed iterations' peak, not the warm-up's
   const uint64_t base = cap.live_bytes();
   WallTimer timer;
   for (auto _ : state) {
