@@ -89,7 +89,7 @@ int cmd_merge(int argc, char** argv) {
       for (const auto& c : rep.conflict_details) std::cout << "  conflict: " << c << "\n";
       conflicts += rep.conflicts;
     }
-    return conflicts == 0 ? kOk : kOther;
+    return conflicts == 0 ? static_cast<int>(kOk) : static_cast<int>(kOther);
   });
 }
 

@@ -102,7 +102,7 @@ int cmd_sweep(int argc, char** argv) {
               << rep.ran << ": " << rep.done << " done, " << rep.oom << " oom, " << rep.failed << " failed, "
               << rep.cancelled << " cancelled  (" << db.path().string() << ")" << std::endl;
     for (const auto& f : rep.failures) std::cout << "  failed " << f << std::endl;
-    if (rep.cancelled > 0) return kCancelled;
+    if (rep.cancelled > 0) return static_cast<int>(kCancelled);
     return rep.failed == 0 ? kOk : runs_failed_exit(rep.failed);
   });
 }

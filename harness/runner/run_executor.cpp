@@ -305,7 +305,7 @@ void measure_speed(RunState& st) {
   st.measurement("infer_throughput", be / infer_s, "images/s");
 }
 
-void train_and_evaluate(RunState& st) {
+BestSoFar train_and_evaluate(RunState& st) {
   const auto train = st.cfg.at("train");
   const int64_t max_batches = train.get_int_or("max_batches_per_epoch", 0);
   const int64_t every = std::max<int64_t>(1, st.cfg.at("eval").get_int_or("every_epochs", 1));
@@ -365,6 +365,7 @@ void train_and_evaluate(RunState& st) {
     fs::remove(ckpt->model, ec);
     fs::remove(ckpt->state, ec);
   }
+  return best;
 }
 
 void prepare(RunState& st) {
@@ -424,7 +425,9 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
     st.eval_batch = eb.is_number_integer() && eb.get<int64_t>() > 0 ? eb.get<int64_t>() : st.batch;
     st.method = build_method(st);
     st.measurement("parameters", static_cast<double>(st.method->parameter_count()), "count");
-    train_and_evaluate(st);
+    const BestSoFar best = train_and_evaluate(st);
+    out.best_accuracy = best.accuracy;
+    out.best_qwk = best.qwk;
     measure_speed(st);
     finish_measurements(st, *cap);
     out.status = "done";

@@ -1,5 +1,6 @@
 #include "harness/runner/sweep_runner.h"
 
+#include "harness/config/compose.h"
 #include "harness/config/config_error.h"
 #include "harness/config/sweep.h"
 #include "harness/runner/config_validation.h"

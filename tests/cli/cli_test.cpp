@@ -55,11 +55,11 @@ TEST(Cli, TwoRunSweepThenTable) {
 description: GD vs PatchGD, toy size
 table: ultramnist
 overrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=8, dataset.val_size=4,
-            backbone=mobilenetv2-0.25, method.patch_size=16, method.sampling_fraction=0.5,
-            train.batch_size=4, train.epochs=1, train.warmup_epochs=0, head.channels=16,
-            head.latent_dim=16, threads=2, measure.steps=1, measure.warmup_steps=0, memory.cap=4GB]
-grid:
-  method: gd,patchgd
+            backbone=mobilenetv2-0.25, train.batch_size=4, train.epochs=1, train.warmup_epochs=0, head.channels=16,
+            head.latent_dim=16, threads=1, measure.steps=1, measure.warmup_steps=0, memory.cap=4GB]
+cases:
+  - [method=gd]
+  - [method=patchgd, method.patch_size=16, method.sampling_fraction=0.5]
 )";
   const std::string db = (d / "r.db").string();
   auto r = patchgd("sweep " + sweep.string() + " --db " + db);
@@ -76,13 +76,14 @@ grid:
 
   auto t = patchgd("tables --table ultramnist --format md --db " + db);
   ASSERT_EQ(t.code, 0) << t.out;
-  EXPECT_NE(t.out.find("gd"), std::string::npos) << t.out;
-  EXPECT_NE(t.out.find("patchgd"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("| GD | MobileNetV2 |"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("| PatchGD | MobileNetV2 |"), std::string::npos) << t.out;
   const fs::path out = d / "tables";
   t = patchgd("tables --table ultramnist --format md,latex,csv --out " + out.string() + " --db " + db);
   ASSERT_EQ(t.code, 0) << t.out;
-  EXPECT_TRUE(fs::exists(out / "ultramnist.md")) << t.out;
-  EXPECT_TRUE(fs::exists(out / "ultramnist.tex")) << t.out;
+  EXPECT_TRUE(fs::exists(out / "ultramnist-smoke.md")) << t.out;
+  EXPECT_TRUE(fs::exists(out / "ultramnist-smoke.tex")) << t.out;
+  EXPECT_TRUE(fs::exists(out / "ultramnist-smoke.csv")) << t.out;
   fs::remove_all(d);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "harness/config/compose.h"
@@ -14,12 +15,17 @@ namespace pgd::runner {
 namespace {
 namespace fs = std::filesystem;
 
+// Tiny synthetic runs; PatchGD-only keys only where the method is PatchGD (they do not exist for GD).
 std::vector<std::string> tiny(std::vector<std::string> extra) {
+  const bool patchgd = std::find(extra.begin(), extra.end(), "method=gd") == extra.end();
   std::vector<std::string> o = {"dataset=synthetic", "dataset.image_size=64", "dataset.train_size=8",
-                                "dataset.val_size=4", "backbone=mobilenetv2-0.25", "method.patch_size=16",
-                                "method.sampling_fraction=0.5", "train.batch_size=4", "train.epochs=2",
+                                "dataset.val_size=4", "backbone=mobilenetv2-0.25", "train.batch_size=4", "train.epochs=2",
                                 "train.warmup_epochs=0", "head.channels=16", "head.latent_dim=16",
-                                "threads=2", "measure.steps=1", "measure.warmup_steps=0"};
+                                "threads=1", "measure.steps=1", "measure.warmup_steps=0"};
+  if (patchgd) {
+    o.push_back("method.patch_size=16");
+    o.push_back("method.sampling_fraction=0.5");
+  }
   o.insert(o.end(), extra.begin(), extra.end());
   return o;
 }
