@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+// cxxopts splits vector arguments on commas by default, which would cut `method=gd,patchgd`,
+// `[a,b]` and SQL apart: every positional argument must reach us whole.
+#define CXXOPTS_VECTOR_DELIMITER '\0'
 #include <cxxopts.hpp>
 
 namespace pgd::cli {

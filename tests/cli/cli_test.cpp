@@ -89,3 +89,24 @@ cases:
 
 }  // namespace
 }  // namespace pgd::cli_test
+
+namespace pgd::cli_test {
+namespace {
+
+// Regression: cxxopts split vector arguments on commas, so multirun values and SQL broke apart.
+TEST(Cli, CommasReachOverridesAndSqlWhole) {
+  auto r = patchgd("config show -m method=gd,patchgd");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("name: gd"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("name: patchgd"), std::string::npos) << r.out;
+  r = patchgd("config show 'dataset.scale_weights=[1,2,3,4,5,6,7,8,9]'");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto d = fresh_dir("commas");
+  r = patchgd("query --db " + (d / "r.db").string() + " \"SELECT 1 AS a, 2 AS b\"");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("(1 rows)"), std::string::npos) << r.out;
+  std::filesystem::remove_all(d);
+}
+
+}  // namespace
+}  // namespace pgd::cli_test
