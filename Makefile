@@ -7,6 +7,9 @@ DB       ?= results/results.db
 PATCHGD  := $(BUILD)/harness/cli/patchgd
 SWEEPS   := ultramnist panda latency ablation-sampling ablation-accumulation ablation-head memory-scaling
 CMAKE_FLAGS ?=
+# OpenMP workers that spin while waiting starve each other when two processes share two
+# cores (ctest -j2, concurrent sweeps); sleeping waits cost little at these sizes.
+export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: all deps configure build test reproduce reproduce-smoke reproduce-mini reproduce-paper \
         tables plots bench clean help test-asan
