@@ -3,8 +3,9 @@
 //    is counted in live and peak bytes, as under `patchgd run`.
 //  - LibTorch's intra-op threads set to every core (it defaults to 1 here).
 //  - The machine's float32 GEMM peak, measured once (2048³ torch::mm, best of 5), which the
-//    `floor_ratio` counters divide by; PATCHGD_BENCH_PEAK_GFLOPS overrides it so that runs on a
-//    busy machine can share one reference value.
+//    `floor_ratio` counters divide by (per wall second and per process-CPU second);
+//    PATCHGD_BENCH_PEAK_GFLOPS overrides the wall figure so that runs on a busy machine can share
+//    one reference value.
 //  - Provenance (git commit, host, CPU, torch version, threads, mode, peak) in the JSON context,
 //    which `patchgd bench-load` stores with the run.
 #include <cstdlib>
@@ -18,11 +19,10 @@
 int main(int argc, char** argv) {
   pgd::memory::install_capping_cpu_allocator();
   pgd::bench::configure_threads();
-  double peak = 0;
+  auto peak = pgd::bench::measure_gemm_peak(2048, 5);
   if (const char* fixed = std::getenv("PATCHGD_BENCH_PEAK_GFLOPS"); fixed && *fixed)
-    peak = std::strtod(fixed, nullptr) * 1e9;
-  if (peak <= 0) peak = pgd::bench::measure_gemm_flops(2048, 5);
-  pgd::bench::set_peak_flops(peak);
+    peak.flops_per_second = std::strtod(fixed, nullptr) * 1e9;
+  pgd::bench::set_peak(peak);
   pgd::bench::add_provenance_context();
 
   benchmark::Initialize(&argc, argv);

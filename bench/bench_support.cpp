@@ -5,6 +5,8 @@
 #include <random>
 #include <thread>
 
+#include <time.h>
+
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -15,6 +17,7 @@ namespace pgd::bench {
 namespace {
 
 std::atomic<double> g_peak_flops{0.0};
+std::atomic<double> g_peak_cpu_flops{0.0};
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -41,24 +44,37 @@ void configure_threads() {
 
 int torch_threads() { return torch::get_num_threads(); }
 
-double measure_gemm_flops(int64_t n, int reps) {
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+GemmPeak measure_gemm_peak(int64_t n, int reps) {
   torch::NoGradGuard no_grad;
   auto a = torch::randn({n, n});  // n×n float
   auto b = torch::randn({n, n});  // n×n float
   auto c = torch::mm(a, b);       // warm-up: first call pays for thread-pool start and packing
-  double best = 0;
+  const double flops = 2.0 * static_cast<double>(n) * n * n;
+  GemmPeak best;
   for (int i = 0; i < reps; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
+    WallTimer t;
+    t.start();
     c = torch::mm(a, b);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (s > 0) best = std::max(best, 2.0 * static_cast<double>(n) * n * n / s);
+    t.stop();
+    if (t.seconds() > 0) best.flops_per_second = std::max(best.flops_per_second, flops / t.seconds());
+    if (t.cpu_seconds() > 0)
+      best.flops_per_cpu_second = std::max(best.flops_per_cpu_second, flops / t.cpu_seconds());
   }
   benchmark::DoNotOptimize(c.data_ptr<float>());
   return best;
 }
 
-double peak_flops() { return g_peak_flops.load(); }
-void set_peak_flops(double flops_per_second) { g_peak_flops.store(flops_per_second); }
+GemmPeak peak() { return GemmPeak{g_peak_flops.load(), g_peak_cpu_flops.load()}; }
+void set_peak(const GemmPeak& p) {
+  g_peak_flops.store(p.flops_per_second);
+  g_peak_cpu_flops.store(p.flops_per_cpu_second);
+}
 
 void add_provenance_context() {
   const auto prov = store::collect_provenance(PATCHGD_SOURCE_DIR);
@@ -70,19 +86,22 @@ void add_provenance_context() {
   benchmark::AddCustomContext("torch_version", TORCH_VERSION);
   benchmark::AddCustomContext("torch_threads", std::to_string(torch_threads()));
   benchmark::AddCustomContext("patchgd_bench_mode", full_mode() ? "full" : "default");
-  benchmark::AddCustomContext("peak_gflops", std::to_string(peak_flops() / 1e9));
+  benchmark::AddCustomContext("peak_gflops", std::to_string(peak().flops_per_second / 1e9));
+  benchmark::AddCustomContext("peak_gflops_per_cpu_second",
+                              std::to_string(peak().flops_per_cpu_second / 1e9));
 }
 
-void report_compute(benchmark::State& state, double flops_per_iteration, double seconds) {
+void report_compute(benchmark::State& state, double flops_per_iteration, const WallTimer& timer) {
   const double iters = static_cast<double>(state.iterations());
   state.counters["gflop"] = flops_per_iteration / 1e9;
-  if (seconds <= 0 || iters <= 0) return;
-  const double achieved = flops_per_iteration * iters / seconds;
-  state.counters["gflops"] = achieved / 1e9;
-  if (peak_flops() > 0) {
-    const double floor_s = flops_per_iteration / peak_flops();
-    state.counters["floor_ratio"] = (seconds / iters) / floor_s;
-  }
+  if (timer.seconds() <= 0 || iters <= 0 || flops_per_iteration <= 0) return;
+  state.counters["gflops"] = flops_per_iteration * iters / timer.seconds() / 1e9;
+  const GemmPeak p = peak();
+  if (p.flops_per_second > 0)
+    state.counters["floor_ratio"] = (timer.seconds() / iters) / (flops_per_iteration / p.flops_per_second);
+  if (p.flops_per_cpu_second > 0 && timer.cpu_seconds() > 0)
+    state.counters["cpu_floor_ratio"] =
+        (timer.cpu_seconds() / iters) / (flops_per_iteration / p.flops_per_cpu_second);
 }
 
 void report_memory(benchmark::State& state, uint64_t peak_bytes, uint64_t base_bytes) {

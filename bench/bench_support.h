@@ -27,37 +27,57 @@ std::optional<uint64_t> safety_cap();
 void configure_threads();
 int torch_threads();
 
-// FLOP/s of a square float32 torch::mm of side n: the best of `reps` timed runs after a warm-up.
-double measure_gemm_flops(int64_t n, int reps);
-
-// The machine's peak used for the FLOP floor (measured once in main with a 2048³ GEMM, or taken
-// from PATCHGD_BENCH_PEAK_GFLOPS). 0 before it is set.
-double peak_flops();
-void set_peak_flops(double flops_per_second);
-
 // Adds git commit / dirty flag, host, CPU model, torch version, threads, the run mode and the
 // measured peak to the benchmark JSON's context block.
 void add_provenance_context();
 
-// Wall-clock seconds of the timed loop body, kept beside the framework's own timer so that the
-// compute counters use the same interval whether or not a case pauses the framework's timer.
+// CPU seconds used by every thread of this process so far.
+double process_cpu_seconds();
+
+// Wall-clock and process-CPU seconds of the timed loop body, kept beside the framework's own
+// timer so that the compute counters use the same interval whether or not a case pauses the
+// framework's timer.
 class WallTimer {
  public:
-  void start() { t0_ = std::chrono::steady_clock::now(); }
+  void start() {
+    t0_ = std::chrono::steady_clock::now();
+    cpu0_ = process_cpu_seconds();
+  }
   void stop() {
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+    cpu_seconds_ += process_cpu_seconds() - cpu0_;
   }
   double seconds() const { return seconds_; }
+  double cpu_seconds() const { return cpu_seconds_; }
 
  private:
   std::chrono::steady_clock::time_point t0_;
+  double cpu0_ = 0;
   double seconds_ = 0;
+  double cpu_seconds_ = 0;
 };
 
-// Sets `gflop` (per iteration), `gflops` (achieved GFLOP/s over `seconds`) and `floor_ratio`
-// (measured time / FLOP floor, the floor being the FLOPs at the measured GEMM peak: 1.0 would
-// run every counted FLOP at GEMM speed). flops_per_iteration: counted FLOPs of one iteration.
-void report_compute(benchmark::State& state, double flops_per_iteration, double seconds);
+// The GEMM reference: FLOPs per wall second and per process-CPU second.
+struct GemmPeak {
+  double flops_per_second = 0;
+  double flops_per_cpu_second = 0;
+};
+
+// A square float32 torch::mm of side n: the best of `reps` timed runs after a warm-up.
+GemmPeak measure_gemm_peak(int64_t n, int reps);
+
+// The machine's peak used for the FLOP floor (measured once in main with a 2048³ GEMM; the wall
+// figure may be given by PATCHGD_BENCH_PEAK_GFLOPS). Zeros before it is set.
+GemmPeak peak();
+void set_peak(const GemmPeak& peak);
+
+// Sets `gflop` (per iteration), `gflops` (achieved GFLOP/s over the wall time), `floor_ratio`
+// (wall time / FLOP floor, the floor being the FLOPs at the measured GEMM peak: 1.0 would run
+// every counted FLOP at GEMM speed) and `cpu_floor_ratio` (the same in process-CPU seconds
+// against the GEMM's FLOPs per CPU second). On a machine shared with other jobs the wall ratio
+// includes the time the process waited for a core; with PATCHGD_BENCH_THREADS=1 the CPU ratio
+// does not, which makes it the steadier of the two there.
+void report_compute(benchmark::State& state, double flops_per_iteration, const WallTimer& timer);
 
 // Sets `peak_bytes` (highest CPU bytes held during the case, from the capping allocator) and
 // `base_bytes` (held when the case started timing: model, optimizer state, inputs).

@@ -33,7 +33,7 @@ void predict_case(benchmark::State& state, const ModelCase& c) {
     if (!ok) break;
   }
   state.SetItemsProcessed(state.iterations() * c.batch);
-  report_compute(state, model.predict_flops, timer.seconds());
+  report_compute(state, model.predict_flops, timer);
   report_memory(state, cap.peak_bytes(), base);
 }
 

@@ -110,7 +110,7 @@ void part_case(benchmark::State& state, const ModelCase& c, Part part) {
     if (!ok) break;
   }
   state.SetItemsProcessed(state.iterations() * c.batch);
-  report_compute(state, flops, timer.seconds());
+  report_compute(state, flops, timer);
   report_memory(state, cap.peak_bytes(), base);
   state.counters["k"] = static_cast<double>(plan.k);
   state.counters["inner_steps"] = static_cast<double>(plan.inner_steps);

@@ -40,7 +40,7 @@ void train_case(benchmark::State& state, const ModelCase& c) {
     if (!ok) break;
   }
   state.SetItemsProcessed(state.iterations() * c.batch);
-  report_compute(state, model.train_flops, timer.seconds());
+  report_compute(state, model.train_flops, timer);
   report_memory(state, cap.peak_bytes(), base);
   if (c.method == "patchgd") {
     const auto& plan = model.patchgd().plan();
