@@ -66,7 +66,7 @@ int cmd_run(int argc, char** argv) {
       const int64_t id = db.start_single_run(cfg, hash, cfg.value("seed", int64_t{0}), store::process_owner(),
                                              runner::current_provenance(cfg.value("threads", int64_t{0})));
       printer.on_run_start(static_cast<int64_t>(i), static_cast<int64_t>(configs.size()), sets[i], hash);
-      const auto out = runner::execute_run(cfg, {&db, id, &printer, stop});
+      const auto out = runner::execute_run(cfg, {&db, id, &printer, stop, ""});
       printer.on_run_end(static_cast<int64_t>(i), out.status, out.error);
       std::cout << "run " << id << " " << out.status << "  best val accuracy " << out.best_accuracy
                 << "  peak memory " << memory::format_bytes(out.peak_bytes) << "  (" << db.path().string()

@@ -47,7 +47,7 @@ class RunExecutorTest : public ::testing::Test {
   std::pair<int64_t, RunOutcome> run(const std::vector<std::string>& overrides) {
     const auto cfg = config::compose_config(PATCHGD_SOURCE_DIR "/experiments", overrides);
     const int64_t id = db_->start_single_run(cfg, config::config_hash(cfg), 42, "test:1", current_provenance(2));
-    return {id, execute_run(cfg, {db_.get(), id, nullptr, nullptr})};
+    return {id, execute_run(cfg, {db_.get(), id, nullptr, nullptr, ""})};
   }
   double scalar(const std::string& sql) {
     const auto q = db_->query(sql);
