@@ -157,10 +157,36 @@ ValueSpec parse_value(const YAML::Node& node, const fs::path& file, const std::s
 
 }  // namespace
 
+namespace {
+
+// The suffix every listed label adds to its value ("512" → "512²"), or "" when they differ.
+std::string common_label_suffix(const std::vector<std::pair<std::string, std::string>>& labels) {
+  std::string suffix;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const auto& [value, label] = labels[i];
+    if (label.size() <= value.size() || label.compare(0, value.size(), value) != 0) return "";
+    const std::string s = label.substr(value.size());
+    if (i > 0 && s != suffix) return "";
+    suffix = s;
+  }
+  return suffix;
+}
+
+}  // namespace
+
 std::string AxisKey::label_of(const std::string& canonical) const {
   for (const auto& [value, label] : labels)
     if (value == canonical) return label;
-  return canonical.empty() ? "—" : canonical;  // a key the run's config lacks (GD has no f_s)
+  if (canonical.empty()) return "—";  // a key the run's config lacks (GD has no f_s)
+  // Values the template does not list (smoke and mini sizes, caps) are labelled the way the
+  // listed ones are: "64" as "64²" beside "512²", "1GB" as "1 GB" beside "4 GB".
+  double number;
+  if (parse_double(canonical, &number)) return canonical + common_label_suffix(labels);
+  if (parse_memory_size(canonical) >= 0) {
+    const size_t unit = canonical.find_first_not_of("0123456789.");
+    if (unit != std::string::npos && unit > 0) return canonical.substr(0, unit) + " " + canonical.substr(unit);
+  }
+  return canonical;
 }
 
 std::size_t AxisKey::listed_rank(const std::string& canonical) const {

@@ -102,3 +102,22 @@ TEST_F(TemplateFileTest, UnknownTableListsTheValidOnes) {
 
 }  // namespace
 }  // namespace pgd::results
+
+namespace pgd::results {
+namespace {
+
+// Unlisted values (smoke and mini sizes) are labelled like the listed ones.
+TEST(AxisKeyLabels, UnlistedValuesFollowTheListedPattern) {
+  AxisKey sizes{"dataset.image_size", "Resolution", {{"512", "512²"}, {"2048", "2048²"}}};
+  EXPECT_EQ(sizes.label_of("512"), "512²");
+  EXPECT_EQ(sizes.label_of("64"), "64²");
+  AxisKey caps{"memory.cap", "Memory cap", {{"4GB", "4 GB"}, {"16GB", "16 GB"}}};
+  EXPECT_EQ(caps.label_of("1GB"), "1 GB");
+  EXPECT_EQ(caps.label_of("768MB"), "768 MB");
+  AxisKey methods{"method.name", "Method", {{"gd", "GD"}}};
+  EXPECT_EQ(methods.label_of("patchgd"), "patchgd");
+  EXPECT_EQ(methods.label_of(""), "—");
+}
+
+}  // namespace
+}  // namespace pgd::results

@@ -131,7 +131,7 @@ TEST_F(TablesTest, MostRecentScaleIsTheDefault) {
   const std::string md = render_table(db(), "ultramnist", "md", options(""));
   EXPECT_NE(md.find("(scale: mini; sweeps: ultramnist-mini)"), std::string::npos) << md;
   // Mini runs only: no paper layout, no published-value column.
-  EXPECT_EQ(testing::line_starting(md, "| Method"), "| Method | Backbone | 768MB |");
+  EXPECT_EQ(testing::line_starting(md, "| Method"), "| Method | Backbone | 768 MB |");
   EXPECT_EQ(testing::line_starting(md, "| GD | ResNet18"), "| GD | ResNet18 | 25.0 |");
   EXPECT_EQ(testing::line_starting(md, "| PatchGD | ResNet18"), "| PatchGD | ResNet18 | 50.0 |");
   EXPECT_EQ(testing::line_starting(md, "| GD | ResNet50"), "");
