@@ -63,7 +63,7 @@ void memory_case(benchmark::State& state, const ModelCase& c) {
     if (!ok) break;
   }
   if (state.error_occurred()) return;
-  // No compute counters: a cold step's time includes first-call costs (see train_step_bench.cpp
+  // No compute counters: a cold step's time includes first-call costs (see step_time_bench.cpp
   // for step times).
   const uint64_t peak = cap.peak_bytes();
   report_memory(state, peak, base);

