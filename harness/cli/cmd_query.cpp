@@ -42,12 +42,6 @@ void print_table(const store::QueryResult& q, bool tsv) {
   std::cout << "(" << q.rows.size() << " rows)" << std::endl;
 }
 
-std::string sql_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
 }  // namespace
 
 int cmd_runs(int argc, char** argv) {
@@ -62,18 +56,8 @@ int cmd_runs(int argc, char** argv) {
     if (parse_or_help(opts, argc, argv, r)) return 0;
     if (!r.count("action") || r["action"].as<std::vector<std::string>>() != std::vector<std::string>{"list"})
       throw UsageError("usage: patchgd runs list [--sweep NAME] [--status S] [--db PATH]");
-    std::string where = "1=1";
-    if (!r["sweep"].as<std::string>().empty()) where += " AND s.name = " + sql_quote(r["sweep"].as<std::string>());
-    if (!r["status"].as<std::string>().empty()) where += " AND r.status = " + sql_quote(r["status"].as<std::string>());
     store::ResultStore db(db_path(r));
-    const auto q = db.query(
-        "SELECT r.id, COALESCE(s.name, '-') AS sweep, r.cell, r.status, "
-        "json_extract(r.config, '$.method.name') AS method, json_extract(r.config, '$.backbone.name') AS backbone, "
-        "json_extract(r.config, '$.dataset.name') AS dataset, json_extract(r.config, '$.dataset.image_size') AS size, "
-        "json_extract(r.config, '$.memory.cap') AS cap, "
-        "(SELECT printf('%.4f', value) FROM metrics m WHERE m.run_id = r.id AND m.epoch = -1 AND m.name = 'best_accuracy') AS best_acc, "
-        "substr(r.config_hash, 1, 12) AS hash, COALESCE(r.error, '') AS error "
-        "FROM runs r LEFT JOIN sweeps s ON s.id = r.sweep_id WHERE " + where + " ORDER BY r.id");
+    const auto q = db.run_listing(r["sweep"].as<std::string>(), r["status"].as<std::string>());
     print_table(q, r.count("tsv") > 0);
     return 0;
   });

@@ -407,4 +407,27 @@ QueryResult ResultStore::query(const std::string& sql) const {
   return result;
 }
 
+QueryResult ResultStore::run_listing(const std::string& sweep_name, const std::string& status) const {
+  Statement s = impl_->db.prepare(
+      "SELECT r.id, COALESCE(w.name, '-') AS sweep, r.cell, r.status, "
+      "json_extract(r.config, '$.method.name') AS method, json_extract(r.config, '$.backbone.name') AS backbone, "
+      "json_extract(r.config, '$.dataset.name') AS dataset, json_extract(r.config, '$.dataset.image_size') AS size, "
+      "json_extract(r.config, '$.memory.cap') AS cap, "
+      "(SELECT printf('%.4f', value) FROM metrics m WHERE m.run_id = r.id AND m.epoch = -1 "
+      " AND m.name = 'best_accuracy') AS best_acc, "
+      "substr(r.config_hash, 1, 12) AS hash, COALESCE(r.error, '') AS error "
+      "FROM runs r LEFT JOIN sweeps w ON w.id = r.sweep_id "
+      "WHERE (?1 = '' OR w.name = ?1) AND (?2 = '' OR r.status = ?2) ORDER BY r.id");
+  s.bind_text(1, sweep_name);
+  s.bind_text(2, status);
+  QueryResult result;
+  for (int i = 0; i < s.column_count(); ++i) result.columns.push_back(s.column_name(i));
+  while (s.step()) {
+    std::vector<std::optional<std::string>> row;
+    for (int i = 0; i < s.column_count(); ++i) row.push_back(s.column_optional_text(i));
+    result.rows.push_back(std::move(row));
+  }
+  return result;
+}
+
 }  // namespace pgd::store

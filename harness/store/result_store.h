@@ -116,6 +116,11 @@ class ResultStore {
   // runs in autocommit mode. Throws StoreError with SQLite's message and the statement.
   QueryResult query(const std::string& sql) const;
 
+  // The listing behind `patchgd runs list`: one row per run with its sweep, status, method,
+  // backbone, dataset, size, cap, best validation accuracy, short hash and error. Empty
+  // filters match everything.
+  QueryResult run_listing(const std::string& sweep_name, const std::string& status) const;
+
   // Copies the sweeps and runs (with metrics, predictions, measurements) of another database
   // (a shard) into this one, in one transaction. A run is identified by (sweep name, spec hash,
   // config hash), or (config hash, started_at) outside a sweep. Per shard run:

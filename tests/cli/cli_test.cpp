@@ -110,3 +110,22 @@ TEST(Cli, CommasReachOverridesAndSqlWhole) {
 
 }  // namespace
 }  // namespace pgd::cli_test
+
+namespace pgd::cli_test {
+namespace {
+
+// The listing filters by sweep and status (SQL lives in the store; the CLI only prints).
+TEST(Cli, RunsListFiltersBySweepAndStatus) {
+  const auto d = fresh_dir("runslist");
+  const std::string db = (d / "r.db").string();
+  auto r = patchgd("runs list --db " + db);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("(0 rows)"), std::string::npos) << r.out;
+  r = patchgd("runs list --sweep 'it''s' --status done --db " + db);  // quotes reach SQL as data
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("(0 rows)"), std::string::npos) << r.out;
+  std::filesystem::remove_all(d);
+}
+
+}  // namespace
+}  // namespace pgd::cli_test
