@@ -17,6 +17,7 @@
 #include "harness/memory/memory_cap.h"
 #include "harness/runner/batch_size_search.h"
 #include "harness/runner/classification_metrics.h"
+#include "harness/runner/config_validation.h"
 #include "harness/runner/latency_meter.h"
 #include "methods/method.h"
 
@@ -327,14 +328,12 @@ BestSoFar train_and_evaluate(RunState& st) {
   lo.max_batches = max_batches;
   lo.seed = static_cast<uint64_t>(st.seed);
   data::BatchLoader loader(*st.train_set, lo);
-  const int64_t total_steps = loader.batches_per_epoch() * st.epochs;
   const auto t_run = Clock::now();
 
   for (int64_t epoch = start_epoch; epoch < st.epochs; ++epoch) {
     const auto t0 = Clock::now();
     const TrainPass tp = train_epoch(st, loader, epoch, t_run, loader.batches_per_epoch() * (epoch - start_epoch),
                                      loader.batches_per_epoch() * (st.epochs - start_epoch));
-    (void)total_steps;
     st.metric(epoch, "train", "loss", tp.loss);
     st.metric(epoch, "train", "accuracy", tp.accuracy);
     const bool last = epoch + 1 == st.epochs;
@@ -370,21 +369,17 @@ BestSoFar train_and_evaluate(RunState& st) {
 
 void prepare(RunState& st) {
   const auto& cfg = st.cfg;
+  // The CLI validated already; direct callers (tests, embedders) get the same checks here.
+  validate_config(st.config, /*check_model=*/false);
   const int64_t threads = cfg.get_int_or("threads", 0);
-  if (threads < 0) cfg.fail("threads", "0 (every core) or a positive count");
   torch::set_num_threads(threads > 0 ? static_cast<int>(threads)
                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   st.device = resolve_device(cfg);
   st.seed = cfg.get_int("seed");
   const auto train = cfg.at("train");
   st.epochs = train.get_int("epochs");
-  if (st.epochs < 1) train.fail("epochs", "an integer >= 1");
   st.method_config = st.config;
   const auto& bs = st.config["train"]["batch_size"];
-  if (bs.is_string() && bs.get<std::string>() != "auto") train.fail("batch_size", "an integer >= 1 or auto");
-  if (bs.is_number_integer() && bs.get<int64_t>() < 1) train.fail("batch_size", "an integer >= 1 or auto");
-  const auto& mb = st.config["train"]["micro_batch"];
-  if (mb.is_string() && mb.get<std::string>() != "auto") train.fail("micro_batch", "an integer >= 0 or auto");
   st.batch = bs.is_number_integer() ? bs.get<int64_t>() : 1;
 
   const auto dcfg = cfg.at("dataset");
@@ -411,15 +406,8 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
   std::optional<memory::MemoryCap> cap;
   try {
     prepare(st);
-    const std::string cap_text = st.cfg.at("memory").get_string_or("cap", "none");
-    std::optional<uint64_t> cap_bytes;
-    try {
-      cap_bytes = memory::parse_bytes(cap_text);
-    } catch (const std::invalid_argument& e) {
-      st.cfg.at("memory").fail("cap", "none or a size such as 4GB, 512MB");
-    }
     memory::install_capping_cpu_allocator();
-    cap.emplace(cap_bytes, st.device);
+    cap.emplace(memory::parse_bytes(st.cfg.at("memory").get_string("cap")), st.device);  // validated
     resolve_auto_batches(st);
     const auto& eb = st.config["eval"]["batch_size"];
     st.eval_batch = eb.is_number_integer() && eb.get<int64_t>() > 0 ? eb.get<int64_t>() : st.batch;
