@@ -27,9 +27,14 @@ void add_config_options(cxxopts::Options& opts) {
   opts.positional_help("[key=value ...]");
 }
 
-std::vector<std::vector<std::string>> override_sets(const cxxopts::ParseResult& r) {
-  std::vector<std::string> overrides;
-  if (r.count("overrides")) overrides = r["overrides"].as<std::vector<std::string>>();
+std::vector<std::string> positional_overrides(const cxxopts::ParseResult& r) {
+  return r.count("overrides") ? r["overrides"].as<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+// One override list per run: the multirun expansion with -m, else the list itself (which then
+// must not sweep values).
+std::vector<std::vector<std::string>> override_sets(const cxxopts::ParseResult& r,
+                                                    const std::vector<std::string>& overrides) {
   if (r.count("multirun")) return config::expand_multirun(overrides);
   config::require_no_sweeps(overrides);
   return {overrides};
@@ -49,7 +54,7 @@ int cmd_run(int argc, char** argv) {
     add_config_options(opts);
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
-    const auto sets = override_sets(r);
+    const auto sets = override_sets(r, positional_overrides(r));
     const auto dir = config_dir(r);
     std::vector<nlohmann::json> configs;
     for (const auto& s : sets) {  // every error before anything is recorded
@@ -84,13 +89,10 @@ int cmd_config(int argc, char** argv) {
     add_config_options(opts);
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
-    std::vector<std::string> args;
-    if (r.count("overrides")) args = r["overrides"].as<std::vector<std::string>>();
+    std::vector<std::string> args = positional_overrides(r);
     if (args.empty() || args.front() != "show") throw UsageError("usage: patchgd config show [key=value ...]");
     args.erase(args.begin());
-    std::vector<std::vector<std::string>> sets =
-        r.count("multirun") ? config::expand_multirun(args) : std::vector<std::vector<std::string>>{args};
-    if (!r.count("multirun")) config::require_no_sweeps(args);
+    const auto sets = override_sets(r, args);
     const auto dir = config_dir(r);
     for (const auto& s : sets) {
       const auto cfg = config::compose_config(dir, s);
