@@ -95,9 +95,13 @@ int read_user_version(const Db& db) {
 }
 
 void check_is_results_database(const Db& db, const std::vector<Migration>& list) {
-  if (read_user_version(db) != 0) return;
+  // One statement, so one snapshot: read separately, another process's first migration can
+  // commit between the version read (0) and the table count (5), which looked like a foreign
+  // database to the late opener.
   const int64_t tables = db.scalar_int(
-      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+      "SELECT CASE WHEN (SELECT user_version FROM pragma_user_version) = 0 THEN "
+      "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%') "
+      "ELSE 0 END");
   if (tables > 0)
     throw StoreError("results database " + db.path() + " is a SQLite database with " +
                      std::to_string(tables) +
