@@ -132,6 +132,11 @@ void resolve_auto_batches(RunState& st) {
     st.batch = train["batch_size"].get<int64_t>();
     auto method = build_method(st);
     auto [x, y] = probe_batch(*st.train_set, auto_batch ? b : st.batch);
+    // Probe the steady state, not a fresh model's first step: from step two on, gradients and
+    // the optimizer's state are live through the forward pass, and the loader holds the next
+    // batch (its images and their stacked copy) while this one trains.
+    const std::vector<torch::Tensor> next_batch = {torch::empty_like(x), torch::empty_like(x)};
+    method->train_batch(x, y);
     method->train_batch(x, y);
   }, lower);
   if (found == 0)
