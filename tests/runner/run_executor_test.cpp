@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include <torch/cuda.h>
+
 #include "harness/config/compose.h"
 #include "harness/config/config_hash.h"
 #include "harness/runner/provenance.h"
@@ -115,6 +117,27 @@ TEST_F(RunExecutorTest, AutoBatchChosenUnderATightCapTrainsWithoutOom) {
     if (b > 2 && b < 12) ++mid_search;
   }
   EXPECT_GE(mid_search, 1) << "no cap landed mid-search; the caps no longer exercise the search";
+}
+
+// On the GPU box: a PatchGD run and a GD batch search under a CUDA cap, end to end.
+TEST_F(RunExecutorTest, CudaRunsMeasureTheirPeakAndSearchUnderTheCap) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device in this build or machine";
+  auto [id, out] = run(tiny({"method=patchgd", "device=cuda", "memory.cap=1GB"}));
+  ASSERT_EQ(out.status, "done") << out.error;
+  const double peak = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
+                             " AND name='peak_memory'");
+  EXPECT_GT(peak, 0);
+  EXPECT_LT(peak, 1024.0 * 1024 * 1024);
+  auto [gid, gout] = run({"dataset=synthetic", "dataset.image_size=256", "dataset.train_size=64",
+                          "dataset.val_size=4", "backbone=resnet18", "method=gd", "device=cuda",
+                          "train.batch_size=auto", "train.auto_batch_max=64", "train.epochs=1",
+                          "train.max_batches_per_epoch=2", "memory.cap=600MB", "threads=1",
+                          "measure.steps=1", "measure.warmup_steps=0"});
+  ASSERT_EQ(gout.status, "done") << gout.error;
+  const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(gid) +
+                          " AND name='auto_batch_size'");
+  EXPECT_GE(b, 2);
+  EXPECT_LT(b, 64) << "a 600 MB cap should stop ResNet18 at 256 px well before batch 64";
 }
 
 TEST_F(RunExecutorTest, MissingDataFailsTheRunNamingThePath) {
