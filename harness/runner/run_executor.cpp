@@ -18,6 +18,7 @@
 #include "harness/runner/batch_size_search.h"
 #include "harness/runner/classification_metrics.h"
 #include "harness/runner/config_validation.h"
+#include "harness/runner/error_text.h"
 #include "harness/runner/latency_meter.h"
 #include "methods/method.h"
 
@@ -429,7 +430,7 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
     out.error = e.what();
   } catch (const std::exception& e) {
     out.status = memory::is_out_of_memory(e) ? "oom" : "failed";
-    out.error = e.what();
+    out.error = error_text(e);
   }
   st.method.reset();  // release the model before reading the final peak
   if (cap) {
