@@ -89,10 +89,11 @@ void PatchGradientDescent::fill_latent(const torch::Tensor& images) {
   set_train_mode();
   if (!settings_.fill_bn_train) network_->backbone->eval();
   auto& z = latent_buffer(images.size(0));
-  for (const auto& chunk : split_positions(permutation(), settings_.plan.k)) {
-    auto positions = chunk.to(device_);
+  // One host-to-device copy per batch, not per chunk: a copy from pageable memory waits for
+  // the GPU, so a copy per chunk stopped the host from queuing the next chunk's kernels.
+  for (const auto& positions : split_positions(permutation().to(device_), settings_.plan.k)) {
     write_encodings_(z, positions, encode(images, positions));
-    if (trace_enabled_) trace_.fill_positions.push_back(to_vector(chunk));
+    if (trace_enabled_) trace_.fill_positions.push_back(to_vector(positions));
   }
 }
 
@@ -115,13 +116,13 @@ TrainStepResult PatchGradientDescent::run_batch(const torch::Tensor& images,
   // gradients, on top of a detached Z, so backward reaches only this chunk's patches.
   set_train_mode();
   optimizer_->zero_grad();
-  const auto chunks = split_positions(permutation(), plan.k);
+  const auto chunks = split_positions(permutation().to(device_), plan.k);  // one copy, as above
   torch::Tensor z = z_buffer_;
   torch::Tensor last_logits, last_loss;
   TrainStepResult result;
   result.count = x.size(0);
   for (int64_t j = 0; j < plan.inner_steps; ++j) {
-    auto positions = chunks[j].to(device_);
+    const auto& positions = chunks[j];
     z = write_encodings(z.detach(), positions, encode(x, positions));
     auto logits = network_->head->forward(z);
     auto loss = torch::nn::functional::cross_entropy(logits, y);
