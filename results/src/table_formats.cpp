@@ -12,8 +12,10 @@ namespace {
 std::string caption(const Grid& g) {
   std::string sweeps;
   for (const auto& s : g.sweep_names) sweeps += (sweeps.empty() ? "" : ", ") + s;
+  std::string sides;
+  for (const int64_t s : g.image_sides) sides += (sides.empty() ? "" : ", ") + std::to_string(s) + "²";
   return g.tmpl.title + " (scale: " + (g.scale.empty() ? "unspecified" : g.scale) +
-         "; sweeps: " + (sweeps.empty() ? "none" : sweeps) + ")";
+         (sides.empty() ? "" : "; images " + sides) + "; sweeps: " + (sweeps.empty() ? "none" : sweeps) + ")";
 }
 
 // Labels stacked above one printed column, outermost first.

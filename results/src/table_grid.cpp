@@ -93,6 +93,14 @@ Grid build_grid(const TableTemplate& tmpl, const std::string& scale,
   g.tmpl = tmpl;
   g.scale = scale;
   g.sweep_names = sweep_names;
+  // The caption names the image sides actually run: a mini or smoke table must not pass for
+  // the paper's 512² one.
+  std::set<int64_t> sides;
+  for (const auto& run : runs) {
+    const auto side = json_at_path(run.config, "dataset.image_size");
+    if (side && side->is_number_integer()) sides.insert(side->get<int64_t>());
+  }
+  g.image_sides.assign(sides.begin(), sides.end());
   const bool paper_scale = scale == "paper";
   g.show_reference = paper_scale;
   g.row_combos = axis_combos(tmpl.rows, runs, paper_scale);
