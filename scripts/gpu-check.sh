@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds the harness against the CUDA LibTorch of a pip PyTorch and records what only a GPU shows:
 # the latency and memory-scaling sweeps at scale=paper, GD vs PatchGD under real CUDA caps
-# (results/reference/cuda-caps.yaml), the tables made from them, and the test suites on that build.
+# (results/reference/cuda-caps.yaml), both methods at the largest batch a 16 GB cap allows
+# (results/reference/cuda-16gb.yaml), the tables made from them, and the test suites on that build.
 #
 #   scripts/gpu-check.sh [OUT_DIR]          (default: results/reference/gpu-<date>)
 #
@@ -42,6 +43,7 @@ DB="$OUT/gpu.db"
 THREADS="threads=$(nproc)"
 $P sweep experiments/sweeps/latency.yaml scale=paper "$THREADS" --db "$DB" --checkpoint-dir none
 $P sweep results/reference/cuda-caps.yaml "$THREADS" --db "$DB" --checkpoint-dir none || true  # OOM cells are results
+$P sweep results/reference/cuda-16gb.yaml "$THREADS" --db "$DB" --checkpoint-dir none || true
 $P sweep experiments/sweeps/memory-scaling.yaml scale=paper "$THREADS" --db "$DB" --checkpoint-dir none
 $P tables --db "$DB" --scale paper --format md,csv --out "$OUT/tables"
 ctest --test-dir build-cuda -j "$(nproc)" --timeout 300 | tail -20
