@@ -19,7 +19,7 @@ all: build
 help:
 	@echo "make reproduce        smoke scale of every sweep, then tables and plots (results/out)"
 	@echo "make test             build and run every test suite (ctest)"
-	@echo "make reproduce-mini   the CPU-sized comparison (hours on 2 cores)"
+	@echo "make reproduce-mini   the CPU-sized comparison (about 2 hours on 2 cores)"
 	@echo "make reproduce-paper  the paper's settings (needs CUDA and the datasets)"
 	@echo "make table-NAME       one table from $(DB)   make bench   benchmarks into $(DB)"
 
