@@ -64,6 +64,12 @@ torch::Tensor PatchGradientDescent::permutation() {
                          torch::TensorOptions().dtype(torch::kLong));
 }
 
+std::vector<torch::Tensor> PatchGradientDescent::shuffled_chunks() {
+  // One host-to-device copy per batch, not per chunk: a copy from pageable memory waits for
+  // the GPU, so a copy per chunk stopped the host from queuing the next chunk's kernels.
+  return split_positions(permutation().to(device_), settings_.plan.k);
+}
+
 torch::Tensor PatchGradientDescent::encode(const torch::Tensor& images,
                                            const torch::Tensor& positions) {
   auto patches = gather_patches(images, positions, settings_.patch_size);  // (B·k)×3×p×p
@@ -89,9 +95,7 @@ void PatchGradientDescent::fill_latent(const torch::Tensor& images) {
   set_train_mode();
   if (!settings_.fill_bn_train) network_->backbone->eval();
   auto& z = latent_buffer(images.size(0));
-  // One host-to-device copy per batch, not per chunk: a copy from pageable memory waits for
-  // the GPU, so a copy per chunk stopped the host from queuing the next chunk's kernels.
-  for (const auto& positions : split_positions(permutation().to(device_), settings_.plan.k)) {
+  for (const auto& positions : shuffled_chunks()) {
     write_encodings_(z, positions, encode(images, positions));
     if (trace_enabled_) trace_.fill_positions.push_back(to_vector(positions));
   }
@@ -116,7 +120,7 @@ TrainStepResult PatchGradientDescent::run_batch(const torch::Tensor& images,
   // gradients, on top of a detached Z, so backward reaches only this chunk's patches.
   set_train_mode();
   optimizer_->zero_grad();
-  const auto chunks = split_positions(permutation().to(device_), plan.k);  // one copy, as above
+  const auto chunks = shuffled_chunks();
   torch::Tensor z = z_buffer_;
   torch::Tensor last_logits, last_loss;
   TrainStepResult result;

@@ -75,6 +75,8 @@ class PatchGradientDescent : public NetworkMethod {
   torch::Tensor& latent_buffer(int64_t batch);
   // order: N² int64 on the CPU, a fresh permutation from the method's generator
   torch::Tensor permutation();
+  // A fresh permutation on the device, in chunks of k (views of one tensor).
+  std::vector<torch::Tensor> shuffled_chunks();
   // images: B×3×S×S; positions: k int64 on the device → (B·k)×D
   torch::Tensor encode(const torch::Tensor& images, const torch::Tensor& positions);
 
