@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include "harness/store/result_store.h"
@@ -20,6 +21,29 @@ constexpr int kMetricsPerChild = 200;
 constexpr int kRuns = 40;
 
 class ConcurrencyTest : public testing::TempDirTest {};
+
+// Forks kChildren processes, child i running child(i) and exiting with what it returns, then
+// waits for them all: success when every one exited 0, else each failure with what its
+// error_file(i) says.
+::testing::AssertionResult run_children(const std::function<int(int)>& child,
+                                        const std::function<std::filesystem::path(int)>& error_file) {
+  std::vector<pid_t> pids;
+  for (int i = 0; i < kChildren; ++i) {
+    const pid_t pid = fork();
+    if (pid < 0) return ::testing::AssertionFailure() << "fork failed";
+    if (pid == 0) _exit(child(i));
+    pids.push_back(pid);
+  }
+  ::testing::AssertionResult result = ::testing::AssertionSuccess();
+  for (int i = 0; i < kChildren; ++i) {
+    int status = 0;
+    if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      if (result) result = ::testing::AssertionFailure();
+      result << "child " << i << " (status " << status << "): " << testing::read_file(error_file(i)) << "; ";
+    }
+  }
+  return result;
+}
 
 // The child's whole life: opens its own connection (never inherit one across fork), appends,
 // claims until none is left, and writes the ids it claimed to its own file. Exit code 0 = ok.
@@ -59,21 +83,9 @@ TEST_F(ConcurrencyTest, ForkedWritersAppendAndClaimWithoutLossOrDuplicates) {
     metric_run = store.start_single_run({{"purpose", "appends"}}, "m", 0, "parent", {});
   }  // closed before fork: SQLite connections must not cross fork()
 
-  std::vector<pid_t> pids;
-  for (int i = 0; i < kChildren; ++i) {
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0) << "fork failed";
-    if (pid == 0)
-      _exit(child_main(db_path, sweep, metric_run, i, path("claims" + std::to_string(i))));
-    pids.push_back(pid);
-  }
-  for (int i = 0; i < kChildren; ++i) {
-    int status = 0;
-    ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0)
-        << "child " << i << ": " << testing::read_file(path("claims" + std::to_string(i) + ".error"));
-  }
+  EXPECT_TRUE(run_children(
+      [&](int i) { return child_main(db_path, sweep, metric_run, i, path("claims" + std::to_string(i))); },
+      [&](int i) { return path("claims" + std::to_string(i) + ".error"); }));
 
   ResultStore store(db_path);
   EXPECT_EQ(count(store, "SELECT count(*) FROM metrics WHERE run_id = " +
@@ -107,30 +119,20 @@ TEST_F(ConcurrencyTest, SimultaneousFirstOpensMigrateOnce) {
   constexpr int kRounds = 40;
   for (int round = 0; round < kRounds; ++round) {
     const auto db_path = path("fresh" + std::to_string(round) + "/new.db");
-    std::vector<pid_t> pids;
-    for (int i = 0; i < kChildren; ++i) {
-      const pid_t pid = fork();
-      ASSERT_GE(pid, 0) << "fork failed";
-      if (pid == 0) {
-        try {
-          ResultStore store(db_path);
-          testing::make_sweep(store, 5);
-          _exit(store.user_version() == ResultStore::schema_version() ? 0 : 2);
-        } catch (const std::exception& e) {
-          std::ofstream(path("open" + std::to_string(i) + ".error")) << e.what();
-          _exit(1);
-        }
-      }
-      pids.push_back(pid);
-    }
-    for (int i = 0; i < kChildren; ++i) {
-      int status = 0;
-      ASSERT_EQ(waitpid(pids[i], &status, 0), pids[i]);
-      ASSERT_TRUE(WIFEXITED(status));
-      ASSERT_EQ(WEXITSTATUS(status), 0)
-          << "round " << round << ", child " << i << ": "
-          << testing::read_file(path("open" + std::to_string(i) + ".error"));
-    }
+    const auto error_file = [&](int i) { return path("open" + std::to_string(i) + ".error"); };
+    ASSERT_TRUE(run_children(
+        [&](int i) {
+          try {
+            ResultStore store(db_path);
+            testing::make_sweep(store, 5);
+            return store.user_version() == ResultStore::schema_version() ? 0 : 2;
+          } catch (const std::exception& e) {
+            std::ofstream(error_file(i)) << e.what();
+            return 1;
+          }
+        },
+        error_file))
+        << "round " << round;
     ResultStore store(db_path);
     EXPECT_EQ(count(store, "SELECT count(*) FROM sweeps"), 1) << "round " << round;
     EXPECT_EQ(count(store, "SELECT count(*) FROM runs"), 5) << "round " << round;
