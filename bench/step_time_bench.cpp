@@ -37,6 +37,8 @@
 // order.
 #include <torch/torch.h>
 
+#include <functional>
+
 #include "bench/bench_support.h"
 #include "bench/model_setup.h"
 #include "harness/memory/memory_cap.h"
@@ -74,6 +76,33 @@ BENCHMARK(gemm_case)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+// ---- the timed loop every step case shares ----
+
+// Times `step` once per iteration under `cap` (set up and warmed up by the caller): peak and
+// base memory of the timed iterations only, `batch` images and `flops` per iteration.
+void time_steps(benchmark::State& state, memory::MemoryCap& cap, int64_t batch, double flops,
+                const std::function<void()>& step) {
+  cap.reset_peak();  // the timed iterations' peak, not the warm-up's
+  const uint64_t base = cap.live_bytes();
+  WallTimer timer;
+  for (auto _ : state) {
+    timer.start();
+    const bool ok = run_or_skip(state, step);
+    timer.stop();
+    if (!ok) break;
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+  report_compute(state, flops, timer);
+  report_memory(state, cap.peak_bytes(), base);
+}
+
+// Heavy cases run a fixed, small number of iterations (see the top of the file), unless the
+// family is cheap even at heavy sizes (`limit_heavy` false).
+void finish_registration(benchmark::internal::Benchmark* b, const ModelCase& c, bool limit_heavy = true) {
+  b->UseRealTime()->Unit(benchmark::kMillisecond);
+  if (limit_heavy && c.heavy) b->Iterations(c.side >= 2048 ? 1 : 2);
+}
+
 // ---- training steps ----
 
 void train_case(benchmark::State& state, const ModelCase& c) {
@@ -84,21 +113,10 @@ void train_case(benchmark::State& state, const ModelCase& c) {
         model.method->train_batch(model.images, model.labels);  // warm-up
       }))
     return;
-  cap.reset_peak();  // the timed iterations' peak, not the warm-up's
-  const uint64_t base = cap.live_bytes();
-  WallTimer timer;
-  for (auto _ : state) {
-    timer.start();
-    const bool ok = run_or_skip(state, [&] {
-      const auto r = model.method->train_batch(model.images, model.labels);
-      benchmark::DoNotOptimize(r.loss);
-    });
-    timer.stop();
-    if (!ok) break;
-  }
-  state.SetItemsProcessed(state.iterations() * c.batch);
-  report_compute(state, model.train_flops, timer);
-  report_memory(state, cap.peak_bytes(), base);
+  time_steps(state, cap, c.batch, model.train_flops, [&] {
+    const auto r = model.method->train_batch(model.images, model.labels);
+    benchmark::DoNotOptimize(r.loss);
+  });
   if (c.method == "patchgd") {
     const auto& plan = model.patchgd().plan();
     state.counters["k"] = static_cast<double>(plan.k);
@@ -106,18 +124,12 @@ void train_case(benchmark::State& state, const ModelCase& c) {
   }
 }
 
-// Heavy cases run a fixed, small number of iterations (see the top of the file).
-void finish_train_registration(benchmark::internal::Benchmark* b, const ModelCase& c) {
-  b->UseRealTime()->Unit(benchmark::kMillisecond);
-  if (c.heavy) b->Iterations(c.side >= 2048 ? 1 : 2);
-}
-
 const bool train_registered = [] {
   for (const auto& c : step_cases("gd"))
-    finish_train_registration(
+    finish_registration(
         benchmark::RegisterBenchmark(c.benchmark_name("BM_GdTrainStep").c_str(), train_case, c), c);
   for (const auto& c : step_cases("patchgd"))
-    finish_train_registration(
+    finish_registration(
         benchmark::RegisterBenchmark(c.benchmark_name("BM_PatchGdTrainBatch").c_str(), train_case, c),
         c);
   return true;
@@ -191,30 +203,19 @@ void part_case(benchmark::State& state, const ModelCase& c, Part part) {
     case Part::HeadStep: flops = b * 3.0 * h; break;
   }
 
-  cap.reset_peak();  // the timed iterations' peak, not the warm-up's
-  const uint64_t base = cap.live_bytes();
-  WallTimer timer;
-  for (auto _ : state) {
-    timer.start();
-    const bool ok = run_or_skip(state, [&] {
-      switch (part) {
-        case Part::Fill: benchmark::DoNotOptimize(fill_latent(m, model.images).data_ptr()); break;
-        case Part::InnerStep:
-          m.set_train_mode();
-          benchmark::DoNotOptimize(inner_step(m, model.images, model.labels, z, positions));
-          break;
-        case Part::HeadStep:
-          m.set_train_mode();
-          benchmark::DoNotOptimize(head_step(m, z, model.labels));
-          break;
-      }
-    });
-    timer.stop();
-    if (!ok) break;
-  }
-  state.SetItemsProcessed(state.iterations() * c.batch);
-  report_compute(state, flops, timer);
-  report_memory(state, cap.peak_bytes(), base);
+  time_steps(state, cap, c.batch, flops, [&] {
+    switch (part) {
+      case Part::Fill: benchmark::DoNotOptimize(fill_latent(m, model.images).data_ptr()); break;
+      case Part::InnerStep:
+        m.set_train_mode();
+        benchmark::DoNotOptimize(inner_step(m, model.images, model.labels, z, positions));
+        break;
+      case Part::HeadStep:
+        m.set_train_mode();
+        benchmark::DoNotOptimize(head_step(m, z, model.labels));
+        break;
+    }
+  });
   state.counters["k"] = static_cast<double>(plan.k);
   state.counters["inner_steps"] = static_cast<double>(plan.inner_steps);
 }
@@ -225,9 +226,9 @@ const bool parts_registered = [] {
                                                    {"BM_PatchGdHeadStep", Part::HeadStep}};
   for (const auto& c : step_cases("patchgd"))
     for (const auto& [family, part] : families) {
-      auto* b = benchmark::RegisterBenchmark(c.benchmark_name(family).c_str(), part_case, c, part);
-      b->UseRealTime()->Unit(benchmark::kMillisecond);
-      if (c.heavy && part == Part::Fill) b->Iterations(c.side >= 2048 ? 1 : 2);
+      finish_registration(
+          benchmark::RegisterBenchmark(c.benchmark_name(family).c_str(), part_case, c, part), c,
+          /*limit_heavy=*/part == Part::Fill);
     }
   return true;
 }();
@@ -242,30 +243,18 @@ void predict_case(benchmark::State& state, const ModelCase& c) {
         model.method->predict(model.images);  // warm-up (oneDNN primitives, thread pool)
       }))
     return;
-  cap.reset_peak();  // the timed iterations' peak, not the warm-up's
-  const uint64_t base = cap.live_bytes();
-  WallTimer timer;
-  for (auto _ : state) {
-    timer.start();
-    const bool ok = run_or_skip(state, [&] {
-      auto logits = model.method->predict(model.images);  // B×classes
-      benchmark::DoNotOptimize(logits.data_ptr());
-    });
-    timer.stop();
-    if (!ok) break;
-  }
-  state.SetItemsProcessed(state.iterations() * c.batch);
-  report_compute(state, model.predict_flops, timer);
-  report_memory(state, cap.peak_bytes(), base);
+  time_steps(state, cap, c.batch, model.predict_flops, [&] {
+    auto logits = model.method->predict(model.images);  // B×classes
+    benchmark::DoNotOptimize(logits.data_ptr());
+  });
 }
 
 const bool predict_registered = [] {
   for (const auto& [family, method] : {std::pair<const char*, const char*>{"BM_GdPredict", "gd"},
                                        {"BM_PatchGdPredict", "patchgd"}})
     for (const auto& c : step_cases(method)) {
-      auto* b = benchmark::RegisterBenchmark(c.benchmark_name(family).c_str(), predict_case, c);
-      b->UseRealTime()->Unit(benchmark::kMillisecond);
-      if (c.heavy) b->Iterations(c.side >= 2048 ? 1 : 2);
+      finish_registration(
+          benchmark::RegisterBenchmark(c.benchmark_name(family).c_str(), predict_case, c), c);
     }
   return true;
 }();
