@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <random>
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include <time.h>
@@ -29,6 +31,13 @@ std::string env_or(const char* name, const std::string& fallback) {
 bool full_mode() {
   const std::string v = env_or("PATCHGD_BENCH_FULL", "");
   return !v.empty() && v != "0";
+}
+
+std::vector<std::string> extra_overrides() {
+  std::istringstream words(env_or("PATCHGD_BENCH_OVERRIDES", ""));
+  std::vector<std::string> out;
+  for (std::string w; words >> w;) out.push_back(w);
+  return out;
 }
 
 std::optional<uint64_t> safety_cap() {
@@ -86,6 +95,7 @@ void add_provenance_context() {
   benchmark::AddCustomContext("torch_version", TORCH_VERSION);
   benchmark::AddCustomContext("torch_threads", std::to_string(torch_threads()));
   benchmark::AddCustomContext("patchgd_bench_mode", full_mode() ? "full" : "default");
+  benchmark::AddCustomContext("patchgd_bench_overrides", env_or("PATCHGD_BENCH_OVERRIDES", ""));
   benchmark::AddCustomContext("peak_gflops", std::to_string(peak().flops_per_second / 1e9));
   benchmark::AddCustomContext("peak_gflops_per_cpu_second",
                               std::to_string(peak().flops_per_cpu_second / 1e9));

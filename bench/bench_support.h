@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -15,6 +16,9 @@ namespace pgd::bench {
 // True when PATCHGD_BENCH_FULL is set to anything but "" or "0": the heavy cases (1024²-4096²,
 // ResNet50) are registered too. Read at registration time, before main.
 bool full_mode();
+// Config overrides applied to every model case (PATCHGD_BENCH_OVERRIDES, split at spaces), e.g.
+// "memory_format=channels_last threads=1": the cases' layout or settings without a rebuild.
+std::vector<std::string> extra_overrides();
 
 // Safety cap on the CPU bytes of every model case, so that a step too large for the machine (GD
 // at 4096², ResNet50 GD at 2048² on 2 images) becomes an "oom: ..." skipped case instead of

@@ -86,6 +86,7 @@ nlohmann::json case_config(const ModelCase& c) {
     overrides.push_back("method.patch_size=" + std::to_string(c.patch));
     overrides.push_back("method.sampling_fraction=" + number_text(c.fraction));
   }
+  for (auto& o : extra_overrides()) overrides.push_back(std::move(o));
   return config::compose_config(config::default_config_dir(), overrides);
 }
 

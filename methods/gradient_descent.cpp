@@ -45,7 +45,7 @@ void GradientDescent::set_micro_batch(int64_t micro_batch) {
 }
 
 torch::Tensor GradientDescent::forward(const torch::Tensor& x) {
-  auto out = network_->backbone->forward(x);
+  auto out = network_->backbone->forward(in_model_layout(x));
   return network_->head.is_empty() ? out : network_->head->forward(out);
 }
 

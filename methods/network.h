@@ -27,6 +27,12 @@ struct NetworkImpl : torch::nn::Module {
 };
 TORCH_MODULE(Network);
 
+// The layout the top-level `memory_format` (auto | contiguous | channels_last; absent = auto)
+// asks for on `device`.
+c10::MemoryFormat read_memory_format(const config::ConfigView& cfg, torch::Device device);
+// Puts every 4-D parameter (the convolutions' weights) under `module` in `format`.
+void to_memory_format(torch::nn::Module& module, c10::MemoryFormat format);
+
 // Puts every BatchNorm (1d/2d/3d) under `module` in eval mode: running statistics are used and
 // not updated, while their affine parameters still train.
 void freeze_batchnorm(torch::nn::Module& module);
@@ -47,6 +53,7 @@ class NetworkMethod : public Method {
   ScheduledAdam& optimizer() { return *optimizer_; }
   torch::Device device() const { return device_; }
   bool freeze_bn() const { return freeze_bn_; }
+  c10::MemoryFormat memory_format() const { return memory_format_; }
 
   // Train mode for the whole network, but the backbone's BatchNorm stays in eval mode when
   // method.freeze_bn is set.
@@ -54,6 +61,10 @@ class NetworkMethod : public Method {
   void set_eval_mode();
 
  protected:
+  // A batch of images or patches in the layout the convolutions' weights use (a copy only when
+  // the layouts differ).
+  torch::Tensor in_model_layout(const torch::Tensor& x) const { return x.contiguous(memory_format_); }
+
   // Moves the network to ctx.device and builds the optimizer over its backbone and head groups.
   // `seed` seeds the method's own generator (PatchGD's patch permutations).
   NetworkMethod(const config::ConfigView& cfg, const MethodContext& ctx, Network network);
@@ -62,6 +73,7 @@ class NetworkMethod : public Method {
   std::unique_ptr<ScheduledAdam> optimizer_;
   torch::Device device_ = torch::kCPU;
   bool freeze_bn_ = false;
+  c10::MemoryFormat memory_format_ = c10::MemoryFormat::Contiguous;
   at::Generator generator_;
 };
 

@@ -73,7 +73,7 @@ std::vector<torch::Tensor> PatchGradientDescent::shuffled_chunks() {
 torch::Tensor PatchGradientDescent::encode(const torch::Tensor& images,
                                            const torch::Tensor& positions) {
   auto patches = gather_patches(images, positions, settings_.patch_size);  // (B·k)×3×p×p
-  auto encodings = network_->backbone->forward(patches);
+  auto encodings = network_->backbone->forward(in_model_layout(patches));
   TORCH_CHECK(encodings.dim() == 2 && encodings.size(1) == settings_.latent_dim,
               "PatchGD: the encoder returned ", encodings.sizes(), ", expected (B·k)×",
               settings_.latent_dim);

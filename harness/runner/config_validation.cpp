@@ -6,6 +6,7 @@
 #include "harness/config/config_view.h"
 #include "harness/memory/memory_cap.h"
 #include "methods/method.h"
+#include "methods/network.h"
 
 namespace pgd::runner {
 namespace {
@@ -77,6 +78,7 @@ void validate_config(const nlohmann::json& config, bool check_model) {
   const ConfigView cfg(config);
   cfg.get_choice("device", {"cpu", "cuda"});
   cfg.get_int_in("threads", 0, 4096);
+  methods::read_memory_format(cfg, torch::kCPU);
   cfg.get_int("seed");
   cfg.at("dataset").get_choice("name", {"ultramnist", "ultramnist10", "panda", "synthetic"});
   const std::string method = cfg.at("method").get_choice("name", {"gd", "patchgd"});

@@ -166,6 +166,7 @@ TEST(SweepResilience, BadInputIsRejectedBeforeAnythingIsRecorded) {
       {"run memory.cap=4XB", "memory.cap"},
       {"run memory.cap=1MB backbone=resnet50", "memory.cap"},
       {"run device=tpu", "device"},
+      {"run memory_format=nhwc", "channels_last"},
       {"run train.lr=fast", "train.lr"},
   };
   for (const auto& c : cases) {
