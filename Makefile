@@ -68,6 +68,8 @@ plots: build
 # Benchmarks: Google Benchmark JSON under results/bench, loaded into the database.
 BENCH_FILTER ?= .
 bench: build
+	@test -x $(BUILD)/bench/patchgd_bench || { echo "make bench: $(BUILD) was configured without the benchmarks;" \
+	  "reconfigure it: cmake -S . -B $(BUILD) -DPATCHGD_BENCH=ON"; exit 2; }
 	@mkdir -p results/bench
 	$(BUILD)/bench/patchgd_bench --benchmark_filter='$(BENCH_FILTER)' \
 	  --benchmark_out=results/bench/bench.json --benchmark_out_format=json
