@@ -150,6 +150,18 @@ void require_sweep(const detail::Db& db, int64_t sweep_id) {
                      db.path());
 }
 
+// Every column name and every row of a statement, NULLs kept apart from empty text.
+QueryResult read_all(Statement& s) {
+  QueryResult result;
+  for (int i = 0; i < s.column_count(); ++i) result.columns.push_back(s.column_name(i));
+  while (s.step()) {
+    std::vector<std::optional<std::string>> row;
+    for (int i = 0; i < s.column_count(); ++i) row.push_back(s.column_optional_text(i));
+    result.rows.push_back(std::move(row));
+  }
+  return result;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -393,13 +405,7 @@ QueryResult ResultStore::query(const std::string& sql) const {
   for (;;) {
     Statement s = impl_->db.prepare(rest);
     const size_t used = s.consumed();
-    QueryResult current;
-    for (int i = 0; i < s.column_count(); ++i) current.columns.push_back(s.column_name(i));
-    while (s.step()) {
-      std::vector<std::optional<std::string>> row;
-      for (int i = 0; i < s.column_count(); ++i) row.push_back(s.column_optional_text(i));
-      current.rows.push_back(std::move(row));
-    }
+    QueryResult current = read_all(s);
     if (!current.columns.empty()) result = std::move(current);
     if (used == 0 || used >= rest.size()) break;
     rest.erase(0, used);
@@ -420,14 +426,7 @@ QueryResult ResultStore::run_listing(const std::string& sweep_name, const std::s
       "WHERE (?1 = '' OR w.name = ?1) AND (?2 = '' OR r.status = ?2) ORDER BY r.id");
   s.bind_text(1, sweep_name);
   s.bind_text(2, status);
-  QueryResult result;
-  for (int i = 0; i < s.column_count(); ++i) result.columns.push_back(s.column_name(i));
-  while (s.step()) {
-    std::vector<std::optional<std::string>> row;
-    for (int i = 0; i < s.column_count(); ++i) row.push_back(s.column_optional_text(i));
-    result.rows.push_back(std::move(row));
-  }
-  return result;
+  return read_all(s);
 }
 
 }  // namespace pgd::store
