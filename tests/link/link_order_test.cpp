@@ -4,6 +4,7 @@
 // binaries are linked against LibTorch, so it fails if that link order is lost.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <string>
