@@ -90,9 +90,17 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
   const std::string owner = store::process_owner();
   const int64_t threads = plan.cells.empty() ? 0 : plan.cells.front().config.value("threads", int64_t{0});
   const store::Provenance provenance = current_provenance(threads);
+  // A run this invocation attempts is never claimed again by it, or a cell that always fails
+  // would be retried forever under --resume (each retry is for a later invocation).
+  store::ClaimRules rules;
+  rules.retry_unfinished = options.resume;
+  rules.retry_started_before = db.now();
+  rules.max_attempts = options.max_attempts;
+  rules.stale_after_s = options.stale_after_s;
+  rules.only_cell = options.only_cell;
   while (!(stop && stop->load())) {
     if (options.max_runs > 0 && report.ran >= options.max_runs) break;
-    auto claimed = db.claim_next(report.sweep_id, owner, provenance, options.resume, options.stale_after_s);
+    auto claimed = db.claim_next(report.sweep_id, owner, provenance, rules);
     if (!claimed) break;
     const auto cell = claimed->cell;
     if (observer)
@@ -110,6 +118,16 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
                                 "): " + out.error);
     }
     if (observer) observer->on_run_end(cell, out.status, out.error);
+  }
+  if (options.resume && options.max_attempts > 0) {
+    for (const auto& run : db.runs(report.sweep_id))
+      if ((run.status == "failed" || run.status == "cancelled") && run.attempts >= options.max_attempts &&
+          (options.only_cell < 0 || run.cell == options.only_cell))
+        ++report.exhausted;
+    if (report.exhausted > 0 && observer)
+      observer->on_message(std::to_string(report.exhausted) + " failed run(s) were attempted " +
+                           std::to_string(options.max_attempts) +
+                           " times and are not retried (--max-attempts)");
   }
   return report;
 }

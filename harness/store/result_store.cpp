@@ -20,7 +20,8 @@ using detail::kNowSql;
 const char* const kRunRecordSelect =
     "SELECT id, sweep_id, cell, config_hash, config, status, error, seed, created_at, started_at, "
     "finished_at, heartbeat_at, owner, git_commit, git_dirty, host, cpu_model, gpu_name, "
-    "torch_version, threads, patchgd_version FROM runs";
+    "torch_version, threads, patchgd_version, attempts, "
+    "COALESCE((julianday('now') - julianday(heartbeat_at)) * 86400.0, -1) FROM runs";
 
 const std::vector<std::string> kFinalStatuses = {"done", "oom", "failed", "cancelled"};
 
@@ -118,6 +119,8 @@ RunRecord read_run_record(const Statement& s) {
   r.provenance.torch_version = s.column_text(18);
   r.provenance.threads = s.column_int(19);
   r.provenance.patchgd_version = s.column_text(20);
+  r.attempts = s.column_int(21);
+  r.heartbeat_age_s = s.column_double(22);
   return r;
 }
 
@@ -248,24 +251,36 @@ int64_t ResultStore::ensure_run(int64_t sweep_id, int64_t cell, const nlohmann::
 std::optional<RunRecord> ResultStore::claim_next(int64_t sweep_id, const std::string& owner,
                                                  const Provenance& prov, bool retry_unfinished,
                                                  int64_t stale_after_s) {
+  ClaimRules rules;
+  rules.retry_unfinished = retry_unfinished;
+  rules.stale_after_s = stale_after_s;
+  return claim_next(sweep_id, owner, prov, rules);
+}
+
+std::optional<RunRecord> ResultStore::claim_next(int64_t sweep_id, const std::string& owner,
+                                                 const Provenance& prov, const ClaimRules& rules) {
   auto& db = impl_->db;
   const int64_t id = detail::write_transaction(db, [&]() -> int64_t {
     require_sweep(db, sweep_id);
     Statement pick = db.prepare(
-        std::string("SELECT id FROM runs WHERE sweep_id = ?1 AND ("
-                    " status = 'pending'"
-                    " OR (?2 AND status IN ('failed', 'cancelled'))"
-                    " OR (status = 'running' AND (heartbeat_at IS NULL"
-                    "     OR heartbeat_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3))))"
-                    " ORDER BY cell, id LIMIT 1"));
-    pick.bind_int(1, sweep_id).bind_int(2, retry_unfinished ? 1 : 0);
-    pick.bind_text(3, "-" + std::to_string(std::max<int64_t>(stale_after_s, 0)) + " seconds");
+        "SELECT id FROM runs WHERE sweep_id = ?1 AND (?4 < 0 OR cell = ?4) AND ("
+        " status = 'pending'"
+        " OR (?2 AND status IN ('failed', 'cancelled')"
+        "     AND (?5 = '' OR started_at IS NULL OR started_at < ?5)"
+        "     AND (?6 <= 0 OR attempts < ?6))"
+        " OR (status = 'running' AND (heartbeat_at IS NULL"
+        "     OR heartbeat_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?3))))"
+        " ORDER BY cell, id LIMIT 1");
+    pick.bind_int(1, sweep_id).bind_int(2, rules.retry_unfinished ? 1 : 0);
+    pick.bind_text(3, "-" + std::to_string(std::max<int64_t>(rules.stale_after_s, 0)) + " seconds");
+    pick.bind_int(4, rules.only_cell).bind_text(5, rules.retry_started_before);
+    pick.bind_int(6, rules.max_attempts);
     if (!pick.step()) return 0;
     const int64_t run_id = pick.column_int(0);
 
     Statement claim = db.prepare(
         std::string("UPDATE runs SET status = 'running', error = NULL, finished_at = NULL, "
-                    "started_at = ") + kNowSql + ", heartbeat_at = " + kNowSql +
+                    "attempts = attempts + 1, started_at = ") + kNowSql + ", heartbeat_at = " + kNowSql +
         ", owner = ?2, git_commit = ?3, git_dirty = ?4, host = ?5, cpu_model = ?6, gpu_name = ?7,"
         " torch_version = ?8, threads = ?9, patchgd_version = ?10 WHERE id = ?1");
     claim.bind_int(1, run_id);
@@ -283,6 +298,8 @@ std::optional<RunRecord> ResultStore::claim_next(int64_t sweep_id, const std::st
   return run(id);
 }
 
+std::string ResultStore::now() const { return impl_->db.scalar_text(std::string("SELECT ") + kNowSql); }
+
 int64_t ResultStore::start_single_run(const nlohmann::json& config, const std::string& config_hash,
                                       int64_t seed, const std::string& owner,
                                       const Provenance& prov) {
@@ -291,9 +308,9 @@ int64_t ResultStore::start_single_run(const nlohmann::json& config, const std::s
     Statement ins = db.prepare(
         std::string("INSERT INTO runs (sweep_id, cell, config, config_hash, seed, status, "
                     "started_at, heartbeat_at, owner, git_commit, git_dirty, host, cpu_model, "
-                    "gpu_name, torch_version, threads, patchgd_version) "
+                    "gpu_name, torch_version, threads, patchgd_version, attempts) "
                     "VALUES (NULL, 0, ?12, ?13, ?14, 'running', ") +
-        kNowSql + ", " + kNowSql + ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        kNowSql + ", " + kNowSql + ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)");
     bind_owner_and_provenance(ins, 1, owner, prov);
     ins.bind_text(12, config.dump()).bind_text(13, config_hash).bind_int(14, seed);
     ins.run();

@@ -41,6 +41,22 @@ struct RunRecord {
   std::string created_at, started_at, finished_at, heartbeat_at;
   std::string owner;             // host:pid of the process running it
   Provenance provenance;         // as recorded when the run was claimed or started
+  int64_t attempts = 0;          // times claimed (or started); 0 while never started
+  double heartbeat_age_s = -1;   // seconds since heartbeat_at by the database's clock; -1 if none
+};
+
+// What claim_next may take besides pending runs.
+struct ClaimRules {
+  // Resume: failed and cancelled runs too, but only those started before `retry_started_before`
+  // (the start of this invocation, see ResultStore::now), so that a run this invocation has
+  // just failed is not claimed again in a loop; empty = any. And only those claimed fewer than
+  // `max_attempts` times (0 = no limit).
+  bool retry_unfinished = false;
+  std::string retry_started_before;
+  int64_t max_attempts = 0;
+  // A running run whose heartbeat is older than this has lost its process: taken over.
+  int64_t stale_after_s = 120;
+  int64_t only_cell = -1;        // >= 0: claim only this cell
 };
 
 struct QueryResult {
@@ -78,13 +94,19 @@ class ResultStore {
   int64_t ensure_run(int64_t sweep_id, int64_t cell, const nlohmann::json& config,
                      const std::string& config_hash, int64_t seed);
   // Atomically (one BEGIN IMMEDIATE transaction, safe across processes) claims the claimable run
-  // with the lowest cell: pending; failed or cancelled when `retry_unfinished` (resume); running
-  // with a heartbeat older than `stale_after_s` (its owner died). done and oom are never claimed.
+  // with the lowest cell: pending; failed or cancelled as `rules` allow (resume); running with a
+  // heartbeat older than `rules.stale_after_s` (its owner died). done and oom are never claimed.
   // Marks it running with `owner`, provenance, started_at and heartbeat_at, and deletes the
   // metrics, predictions and measurements of its earlier attempt. nullopt when none is left.
+  // Each claim adds one to the run's attempts.
+  std::optional<RunRecord> claim_next(int64_t sweep_id, const std::string& owner,
+                                      const Provenance& prov, const ClaimRules& rules);
+  // The same with ClaimRules{retry_unfinished, "", 0, stale_after_s}: no bound on retries.
   std::optional<RunRecord> claim_next(int64_t sweep_id, const std::string& owner,
                                       const Provenance& prov, bool retry_unfinished,
                                       int64_t stale_after_s = 120);
+  // The database's clock, in the format of the *_at columns (ISO-8601 UTC, milliseconds).
+  std::string now() const;
   // A single run outside a sweep (patchgd run): inserted as running.
   int64_t start_single_run(const nlohmann::json& config, const std::string& config_hash,
                            int64_t seed, const std::string& owner, const Provenance& prov);

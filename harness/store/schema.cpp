@@ -72,16 +72,24 @@ CREATE TABLE measurements (
 CREATE INDEX measurements_by_run ON measurements(run_id, name);
 )sql";
 
+// v2: runs.attempts, how many times a run was claimed, so that --resume can stop retrying a run
+// that keeps failing (--max-attempts). Runs started under v1 count as one attempt.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+UPDATE runs SET attempts = 1 WHERE started_at IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const char* const kRunDataColumns =
     "cell, config, config_hash, status, error, seed, created_at, started_at, finished_at, "
     "heartbeat_at, owner, git_commit, git_dirty, host, cpu_model, gpu_name, torch_version, "
-    "threads, patchgd_version";
+    "threads, patchgd_version, attempts";
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "initial schema: sweeps, runs, metrics, predictions, measurements", kSchemaV1},
+      {2, "runs.attempts: claims per run, for --max-attempts", kSchemaV2},
   };
   return list;
 }

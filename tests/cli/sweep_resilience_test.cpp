@@ -195,5 +195,31 @@ TEST(SweepResilience, MissingDataFailsTheRunAndTheExitCodeCountsFailures) {
   fs::remove_all(d);
 }
 
+// Issue 17, item 1: under --resume a failing run was claimed again at once, forever, and the
+// cells after it never ran. Each run is attempted once per invocation; later invocations retry
+// it until --max-attempts, then leave it failed.
+TEST(SweepResilience, ResumeAttemptsAFailingRunOncePerInvocationAndStopsAtMaxAttempts) {
+  const auto d = fresh_dir("retry");
+  const fs::path f = d / "m.yaml";
+  std::ofstream(f) << "name: retry\noverrides: [dataset=ultramnist10, dataset.image_size=64, dataset.mnist_path=/no/such/x.json,\n"
+                   << "  method=gd, backbone=mobilenetv2-0.25, train.epochs=1, threads=1]\ngrid:\n  seed: [1, 2, 3]\n";
+  const fs::path db = d / "r.db";
+  const std::string cmd = "sweep " + f.string() + " --resume --max-attempts 2 --db " + db.string();
+  auto r = patchgd(cmd);
+  EXPECT_EQ(r.code, 103) << r.out;  // every cell visited, each failed once
+  EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE status='failed' AND attempts=1"), 3);
+  EXPECT_NE(r.out.find("ran 3"), std::string::npos) << r.out;
+  r = patchgd(cmd);
+  EXPECT_EQ(r.code, 103) << r.out;
+  EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE attempts=2"), 3);
+  r = patchgd(cmd);  // every run has had its two attempts: nothing is retried, and it says so
+  EXPECT_EQ(r.code, 103) << r.out;
+  EXPECT_NE(r.out.find("ran 0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not retried"), std::string::npos) << r.out;
+  EXPECT_EQ(count(db, "SELECT max(attempts) FROM runs"), 2);
+  EXPECT_EQ(patchgd(cmd + " --max-attempts -1").code, 2);
+  fs::remove_all(d);
+}
+
 }  // namespace
 }  // namespace pgd::cli_test

@@ -29,9 +29,12 @@ std::string store_error(F&& f) {
   return "";
 }
 
-std::vector<detail::Migration> with_v2() {
+// This program's migrations and one more (version `next_version()`), to test the machinery on
+// a version nobody has released.
+int next_version() { return ResultStore::schema_version() + 1; }
+std::vector<detail::Migration> with_next() {
   auto list = detail::migrations();
-  list.push_back({2, "test: a note on runs", "ALTER TABLE runs ADD COLUMN note TEXT DEFAULT 'n';"});
+  list.push_back({next_version(), "test: a note on runs", "ALTER TABLE runs ADD COLUMN note TEXT DEFAULT 'n';"});
   return list;
 }
 
@@ -88,41 +91,45 @@ TEST_F(OpenMigrateTest, VersionOneDatabaseOpens) {
     EXPECT_EQ(detail::read_user_version(db), 1);
     db.exec("INSERT INTO sweeps (name, spec, spec_hash) VALUES ('old', '{}', 's');"
             "INSERT INTO runs (sweep_id, cell, config, config_hash, status) "
-            "VALUES (1, 0, '{\"a\":1}', 'h0', 'done');");
+            "VALUES (1, 0, '{\"a\":1}', 'h0', 'done');"
+            "INSERT INTO runs (sweep_id, cell, config, config_hash, status, started_at) "
+            "VALUES (1, 1, '{}', 'h1', 'failed', '2026-01-01T00:00:00.000Z');");
   }
   ResultStore store(path("v1.db"));
   EXPECT_EQ(store.user_version(), ResultStore::schema_version());
   const auto runs = store.runs();
-  ASSERT_EQ(runs.size(), 1u);
+  ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].status, "done");
   EXPECT_EQ(runs[0].config["a"], 1);
+  // v2 counts a run that was started under v1 as one attempt, one never started as none.
+  EXPECT_EQ(runs[0].attempts, 0);
+  EXPECT_EQ(runs[1].attempts, 1);
 }
 
-// The migration machinery with an appended v2: v1 data survives and the new column appears;
-// this program (which knows v1 only... or fewer than the file) then refuses the newer file.
-TEST_F(OpenMigrateTest, AppendedMigrationUpgradesVersionOneDatabase) {
+// The migration machinery with an appended migration: the data survives and the new column
+// appears; this program, which knows one version fewer than the file, then refuses it.
+TEST_F(OpenMigrateTest, AppendedMigrationUpgradesDatabase) {
   {
     ResultStore store(path("up.db"));
     testing::make_sweep(store, 2);
   }
   {
     detail::Db db(path("up.db"), false);
-    detail::apply_migrations(db, with_v2());
-    EXPECT_EQ(detail::read_user_version(db), 2);
+    detail::apply_migrations(db, with_next());
+    EXPECT_EQ(detail::read_user_version(db), next_version());
     EXPECT_EQ(db.scalar_int("SELECT count(*) FROM runs WHERE note = 'n'"), 2);
-    detail::apply_migrations(db, with_v2());  // idempotent
-    EXPECT_EQ(detail::read_user_version(db), 2);
+    detail::apply_migrations(db, with_next());  // idempotent
+    EXPECT_EQ(detail::read_user_version(db), next_version());
   }
-  if (ResultStore::schema_version() < 2) {
-    const std::string msg = store_error([&] { ResultStore store(path("up.db")); });
-    EXPECT_THAT(msg, AllOf(HasSubstr(path("up.db").string()), HasSubstr("version 2"),
-                           HasSubstr("version " + std::to_string(ResultStore::schema_version()))));
-  }
+  const std::string msg = store_error([&] { ResultStore store(path("up.db")); });
+  EXPECT_THAT(msg, AllOf(HasSubstr(path("up.db").string()),
+                         HasSubstr("version " + std::to_string(next_version())),
+                         HasSubstr("version " + std::to_string(ResultStore::schema_version()))));
 }
 
 TEST_F(OpenMigrateTest, MigrationListMustBeInOrder) {
   detail::Db db(path("order.db"), true);
-  auto list = with_v2();
+  auto list = with_next();
   std::swap(list[0], list[1]);
   EXPECT_THAT(store_error([&] { detail::apply_migrations(db, list); }), HasSubstr("out of order"));
   EXPECT_EQ(detail::read_user_version(db), 0);
