@@ -15,8 +15,6 @@ std::shared_ptr<backbones::Backbone> make_configured_backbone(const config::Conf
   backbones::BackboneOptions options;
   options.name = section.get_choice("name", {"resnet18", "resnet34", "resnet50", "mobilenetv2"});
   options.width = section.get_double_in("width", 0.0, 8.0, /*lo_open=*/true);
-  if (options.name != "mobilenetv2" && options.width != 1.0)
-    section.fail("width", "1.0 for " + options.name + " (only mobilenetv2 takes a multiplier)");
   options.mode = mode;
   options.num_classes = ctx.num_classes;
   options.out_dim = out_dim;

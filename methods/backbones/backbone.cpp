@@ -50,17 +50,11 @@ std::string to_string(BackboneMode mode) {
 }
 
 void validate_backbone_options(const BackboneOptions& options) {
-  const bool resnet = detail::is_resnet(options.name);
-  if (!resnet && options.name != "mobilenetv2") {
+  if (!detail::is_resnet(options.name) && options.name != "mobilenetv2") {
     throw std::invalid_argument("backbone name '" + options.name +
                                 "' is unknown; expected one of " + detail::joined_names());
   }
-  if (resnet && options.width != 1.0) {
-    throw std::invalid_argument("backbone '" + options.name + "': width " +
-                                detail::number(options.width) +
-                                " is not supported; ResNets accept width 1.0 only");
-  }
-  if (!resnet && !(options.width > 0.0 && std::isfinite(options.width))) {
+  if (!(options.width > 0.0 && std::isfinite(options.width))) {
     throw std::invalid_argument("backbone '" + options.name + "': width " +
                                 detail::number(options.width) +
                                 "; expected a finite multiplier > 0");

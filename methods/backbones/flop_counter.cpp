@@ -52,12 +52,12 @@ std::vector<StageShape> trace_resnet(const BackboneOptions& options, int64_t hei
   const ResNetSpec spec = resnet_spec(options.name);
   std::vector<StageShape> stages;
   Walk x{3, height, width};
-  x = x.conv(64, 7, 2, 3);
+  x = x.conv(resnet_channels(64, options.width), 7, 2, 3);
   stages.push_back(conv_stage("conv1", x));
   x = Walk{x.c, x.h, x.w}.pool(3, 2, 1);
   stages.push_back(conv_stage("maxpool", x));
   for (int i = 0; i < 4; ++i) {
-    const int64_t planes = kResNetPlanes[i];
+    const int64_t planes = resnet_channels(kResNetPlanes[i], options.width);
     const int64_t out = planes * spec.expansion();
     Walk stage{x.c, x.h, x.w};  // MACs counted per stage
     for (int64_t b = 0; b < spec.blocks[i]; ++b) {

@@ -1,6 +1,8 @@
 // ResNet-18/34/50 as torchvision builds them (torchvision/models/resnet.py, v1.5 layout).
 #include "methods/backbones/resnet.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include <torch/torch.h>
@@ -15,6 +17,10 @@ ResNetSpec resnet_spec(const std::string& name) {
   if (name == "resnet50") return {true, {3, 4, 6, 3}};
   throw std::invalid_argument("ResNet: unknown name '" + name +
                               "'; expected resnet18, resnet34 or resnet50");
+}
+
+int64_t resnet_channels(int64_t channels_at_width_one, double width) {
+  return std::max<int64_t>(1, std::llround(static_cast<double>(channels_at_width_one) * width));
 }
 
 namespace {
@@ -81,20 +87,22 @@ torch::Tensor BottleneckImpl::forward(torch::Tensor x) {
 
 ResNetImpl::ResNetImpl(const BackboneOptions& options)
     : options_(options), spec_(detail::resnet_spec(options.name)) {
-  if (options.width != 1.0) {
+  if (!(options.width > 0.0 && std::isfinite(options.width))) {
     throw std::invalid_argument("ResNet '" + options.name + "': width " +
-                                c10::str(options.width) +
-                                " is not supported; ResNets accept width 1.0 only");
+                                c10::str(options.width) + "; expected a finite multiplier > 0");
   }
+  const int64_t stem = detail::resnet_channels(64, options.width);
   conv1 = register_module(
       "conv1", torch::nn::Conv2d(
-                   torch::nn::Conv2dOptions(3, 64, 7).stride(2).padding(3).bias(false)));
-  bn1 = register_module("bn1", torch::nn::BatchNorm2d(64));
+                   torch::nn::Conv2dOptions(3, stem, 7).stride(2).padding(3).bias(false)));
+  bn1 = register_module("bn1", torch::nn::BatchNorm2d(stem));
+  inplanes_ = stem;
   torch::nn::Sequential* layers[4] = {&layer1, &layer2, &layer3, &layer4};
   for (int i = 0; i < 4; ++i) {
     *layers[i] = register_module(
         "layer" + std::to_string(i + 1),
-        make_layer(detail::kResNetPlanes[i], spec_.blocks[i], detail::kResNetStrides[i]));
+        make_layer(detail::resnet_channels(detail::kResNetPlanes[i], options.width), spec_.blocks[i],
+                   detail::kResNetStrides[i]));
   }
   const int64_t features = feature_channels();
   if (options.mode == BackboneMode::Classifier) {
@@ -137,7 +145,7 @@ torch::nn::Sequential ResNetImpl::make_layer(int64_t planes, int64_t blocks, int
 }
 
 int64_t ResNetImpl::feature_channels() const {
-  return detail::kResNetPlanes[3] * spec_.expansion();
+  return detail::resnet_channels(detail::kResNetPlanes[3], options_.width) * spec_.expansion();
 }
 
 torch::Tensor ResNetImpl::forward(torch::Tensor x) {

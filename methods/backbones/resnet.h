@@ -27,9 +27,12 @@ struct ResNetSpec {
 // Throws std::invalid_argument for a name other than resnet18 | resnet34 | resnet50.
 ResNetSpec resnet_spec(const std::string& name);
 
-// Channels of each stage before expansion (torchvision's `planes`).
+// Channels of each stage before expansion (torchvision's `planes`), at width 1.
 inline constexpr int64_t kResNetPlanes[4] = {64, 128, 256, 512};
 inline constexpr int64_t kResNetStrides[4] = {1, 2, 2, 2};
+// A width multiplier scales the stem (64) and every stage's planes alike, rounded, at least 1
+// (not in torchvision: only width 1 loads its weights). Narrow ResNets are for CPU-sized runs.
+int64_t resnet_channels(int64_t channels_at_width_one, double width);
 
 }  // namespace detail
 
@@ -78,7 +81,7 @@ struct ResNetImpl : Backbone {
 
   BackboneOptions options_;
   detail::ResNetSpec spec_;
-  int64_t inplanes_ = 64;
+  int64_t inplanes_ = 0;  // set from the stem's width
 };
 TORCH_MODULE(ResNet);
 

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "methods/backbones/backbone.h"
+#include "methods/backbones/flop_counter.h"
 #include "methods/backbones/resnet.h"
 
 namespace pgd::backbones {
@@ -151,18 +152,37 @@ TEST(ResNet, TrainModeUpdatesRunningStats) {
   EXPECT_FALSE(s.at("bn1.running_mean").eq(0).all().item<bool>());
 }
 
-TEST(ResNet, RejectsWidthOtherThanOne) {
-  BackboneOptions o = resnet("resnet50");
-  o.width = 0.5;
-  try {
-    make_backbone(o);
-    FAIL() << "width 0.5 accepted";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("width 0.5"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("resnet50"), std::string::npos) << e.what();
+// A width multiplier scales the stem and every stage alike (names stay torchvision's), and the
+// FLOP counter follows; width 1 is torchvision's network exactly.
+TEST(ResNet, WidthScalesStemAndStages) {
+  BackboneOptions o = resnet("resnet18", BackboneMode::FeatureMap);
+  o.width = 0.25;
+  auto model = make_backbone(o);
+  const auto s = state(*model);
+  EXPECT_EQ(s.at("conv1.weight").size(0), 16);
+  EXPECT_EQ(s.at("layer1.0.conv1.weight").size(0), 16);
+  EXPECT_EQ(s.at("layer4.1.conv2.weight").size(0), 128);
+  EXPECT_EQ(model->forward(torch::randn({2, 3, 64, 64})).size(1), 128);
+  EXPECT_EQ(s.size(), state(*make_backbone(resnet("resnet18", BackboneMode::FeatureMap))).size());
+  const int64_t narrow = count_macs(o, 64, 64);
+  o.width = 1.0;
+  EXPECT_LT(narrow * 12, count_macs(o, 64, 64));  // about 16x fewer multiply-adds
+}
+
+TEST(ResNet, RejectsWidthThatIsNotPositive) {
+  for (double w : {0.0, -0.5}) {
+    BackboneOptions o = resnet("resnet50");
+    o.width = w;
+    try {
+      make_backbone(o);
+      FAIL() << "width " << w << " accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("resnet50"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("width"), std::string::npos) << e.what();
+    }
+    // The module itself checks too, for callers that bypass make_backbone.
+    EXPECT_THROW(ResNet{o}, std::invalid_argument);
   }
-  // The module itself checks too, for callers that bypass make_backbone.
-  EXPECT_THROW(ResNet{o}, std::invalid_argument);
 }
 
 TEST(ResNet, RejectsInputThatIsNotBx3xHxW) {
