@@ -1,6 +1,8 @@
 // Aggregating a cell's runs and writing the cell's text.
 #include "results/src/cell_stats.h"
 
+#include "results/src/statistics.h"
+
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -85,12 +87,13 @@ CellResult aggregate_cell(const std::vector<const RunFacts*>& runs, const ValueS
       const double mean = sum / var.values.size();
       const bool better = !have || (value.higher_is_better ? mean > cell.best : mean < cell.best);
       if (!better) continue;
-      double ss = 0;
-      for (double v : var.values) ss += (v - mean) * (v - mean);
+      const MeanInterval ci = mean_interval(var.values);
       cell.kind = CellKind::value;
       cell.best = mean;
-      cell.n = static_cast<int>(var.values.size());
-      cell.spread = cell.n > 1 ? std::sqrt(ss / (cell.n - 1)) : 0.0;
+      cell.n = ci.n;
+      cell.spread = ci.sd;
+      cell.half_width = ci.half_width;
+      cell.values = var.values;
       cell.best_run = var.first_run;
       have = true;
     }
@@ -123,7 +126,7 @@ std::string format_cell(const CellResult& cell, const ValueSpec& value) {
     case CellKind::value: {
       std::string s = format_value(cell.best, value);
       if (cell.n > 1)
-        s += " ± " + fixed(scaled(cell.spread, value.format), value.decimals) + " (n=" +
+        s += " ± " + fixed(scaled(cell.half_width, value.format), value.decimals) + " (n=" +
              std::to_string(cell.n) + ")";
       return s;
     }

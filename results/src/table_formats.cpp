@@ -185,7 +185,7 @@ std::string to_csv(const Grid& g) {
   std::vector<std::string> header = {"table", "scale", "row", "column"};
   for (const auto& k : g.tmpl.rows.keys) header.push_back(k.key);
   for (const auto& k : g.tmpl.columns.keys) header.push_back(k.key);
-  for (const char* h : {"metric", "cell", "mean", "std", "n", "status", "oom_peak_bytes", "best_run", "paper"})
+  for (const char* h : {"metric", "cell", "mean", "std", "ci95_half_width", "n", "status", "oom_peak_bytes", "best_run", "paper"})
     header.push_back(h);
   std::string out = csv_line(header);
   for (std::size_t r = 0; r < g.row_combos.size(); ++r)
@@ -200,6 +200,7 @@ std::string to_csv(const Grid& g) {
         f.push_back(format_cell(cell, g.tmpl.values[v]));
         f.push_back(has ? raw_number(cell.best) : "");
         f.push_back(has ? raw_number(cell.spread) : "");
+        f.push_back(has && cell.n > 1 ? raw_number(cell.half_width) : "");
         f.push_back(has ? std::to_string(cell.n) : "0");
         f.push_back(cell_kind_name(cell.kind));
         f.push_back(cell.kind == CellKind::oom && cell.oom_peak >= 0 ? raw_number(cell.oom_peak) : "");

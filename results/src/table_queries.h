@@ -16,7 +16,7 @@ struct SweepInfo {
   int64_t id = 0;
   std::string name;
   std::string table;   // spec.table: the paper table this sweep feeds ("" when none)
-  std::string scale;   // spec.scale: smoke | mini | paper ("" when the spec has none)
+  std::string scale;   // spec.scale: smoke | default | mini | paper ("" when the spec has none)
   std::string created_at;
 };
 

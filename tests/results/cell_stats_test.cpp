@@ -36,7 +36,9 @@ TEST(CellStats, SeedsAreAveragedAndTheBestSettingWins) {
   EXPECT_NEAR(cell.best, 0.915, 1e-12);
   EXPECT_EQ(cell.n, 2);
   EXPECT_EQ(cell.best_run, 1);
-  EXPECT_EQ(format_cell(cell, accuracy()), "91.5 ± 0.7 (n=2)");
+  // 95 % Student t with one degree of freedom: 12.706 × sd / √2 = 12.706 × 0.005.
+  EXPECT_NEAR(cell.half_width, 0.0635310, 1e-6);
+  EXPECT_EQ(format_cell(cell, accuracy()), "91.5 ± 6.4 (n=2)");
 }
 
 TEST(CellStats, CostsTakeTheMinimum) {

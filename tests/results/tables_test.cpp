@@ -64,7 +64,7 @@ TEST_F(TablesTest, MarkdownCellsOfEveryKind) {
   EXPECT_EQ(testing::line_starting(md, "| GD | ResNet50"), "| GD | ResNet50 | OOM (peak 3.9 GiB) | | 80.5 | |");
   EXPECT_EQ(testing::line_starting(md, "| GD | MobileNetV2"), "| GD | MobileNetV2 | failed | | — | |");
   EXPECT_EQ(testing::line_starting(md, "| PatchGD | ResNet50"),
-            "| PatchGD | ResNet50 | 91.5 ± 0.7 (n=2) | | 95.0 | |");
+            "| PatchGD | ResNet50 | 91.5 ± 6.4 (n=2) | | 95.0 | |");
   EXPECT_EQ(testing::line_starting(md, "| PatchGD | MobileNetV2"), "| PatchGD | MobileNetV2 | pending | | OOM | |");
   EXPECT_EQ(md.find("11.0"), std::string::npos) << "the panda sweep's run leaked in";
 }
@@ -75,7 +75,7 @@ TEST_F(TablesTest, PublishedValueAppearsBesideItsCellOnlyWhereTheCsvHasOne) {
   o.reference_csv = reference_with_value();
   const std::string md = render_table(db(), "ultramnist", "md", o);
   EXPECT_EQ(testing::line_starting(md, "| PatchGD | ResNet50"),
-            "| PatchGD | ResNet50 | 91.5 ± 0.7 (n=2) | 92.1 | 95.0 | |");
+            "| PatchGD | ResNet50 | 91.5 ± 6.4 (n=2) | 92.1 | 95.0 | |");
   EXPECT_EQ(testing::line_starting(md, "| GD | ResNet50"), "| GD | ResNet50 | OOM (peak 3.9 GiB) | | 80.5 | |");
 }
 
@@ -90,7 +90,7 @@ TEST_F(TablesTest, LatexIsABooktabsTabularWithEscapedCells) {
                      "Method & Backbone & ours & paper & ours & paper \\\\\n\\midrule\n"),
             std::string::npos)
       << tex;
-  EXPECT_NE(tex.find("PatchGD & ResNet50 & 91.5 $\\pm$ 0.7 (n=2) & 92.1 & 95.0 &  \\\\\n"), std::string::npos) << tex;
+  EXPECT_NE(tex.find("PatchGD & ResNet50 & 91.5 $\\pm$ 6.4 (n=2) & 92.1 & 95.0 &  \\\\\n"), std::string::npos) << tex;
   EXPECT_NE(tex.find("GD & MobileNetV2 & failed &  & --- &  \\\\\n"), std::string::npos) << tex;
   EXPECT_NE(tex.find("\\bottomrule\n\\end{tabular}\n"), std::string::npos) << tex;
   EXPECT_EQ(tex.find("±"), std::string::npos) << "raw Unicode left in LaTeX";
@@ -103,7 +103,7 @@ TEST_F(TablesTest, CsvHasOneLinePerCellWithRawNumbers) {
   const auto rows = parse_csv(render_table(db(), "ultramnist", "csv", o), "table.csv");
   ASSERT_EQ(rows.size(), 1u + 4 * 2) << "header + 4 rows x 2 caps x 1 value";
   const std::vector<std::string> header = {"table", "scale", "row", "column", "method.name", "backbone.name",
-                                           "memory.cap", "metric", "cell", "mean", "std", "n", "status",
+                                           "memory.cap", "metric", "cell", "mean", "std", "ci95_half_width", "n", "status",
                                            "oom_peak_bytes", "best_run", "paper"};
   EXPECT_EQ(rows[0], header);
   auto find = [&](const std::string& row, const std::string& col) {
@@ -113,17 +113,18 @@ TEST_F(TablesTest, CsvHasOneLinePerCellWithRawNumbers) {
   };
   const auto two_seeds = find("PatchGD / ResNet50", "4 GB");
   ASSERT_EQ(two_seeds.size(), header.size());
-  EXPECT_EQ(two_seeds[8], "91.5 ± 0.7 (n=2)");
+  EXPECT_EQ(two_seeds[8], "91.5 ± 6.4 (n=2)");
   EXPECT_EQ(two_seeds[9], "0.915");
-  EXPECT_EQ(two_seeds[11], "2");
-  EXPECT_EQ(two_seeds[12], "done");
-  EXPECT_EQ(two_seeds[15], "92.1");
+  EXPECT_EQ(two_seeds[11].substr(0, 6), "0.0635");
+  EXPECT_EQ(two_seeds[12], "2");
+  EXPECT_EQ(two_seeds[13], "done");
+  EXPECT_EQ(two_seeds[16], "92.1");
   const auto oom = find("GD / ResNet50", "4 GB");
   ASSERT_EQ(oom.size(), header.size());
-  EXPECT_EQ(oom[12], "oom");
-  EXPECT_EQ(oom[13], "4187593113.6");
-  EXPECT_EQ(oom[15], "");
-  EXPECT_EQ(find("GD / MobileNetV2", "16 GB")[12], "none");
+  EXPECT_EQ(oom[13], "oom");
+  EXPECT_EQ(oom[14], "4187593113.6");
+  EXPECT_EQ(oom[16], "");
+  EXPECT_EQ(find("GD / MobileNetV2", "16 GB")[13], "none");
 }
 
 TEST_F(TablesTest, MostRecentScaleIsTheDefault) {
@@ -161,7 +162,7 @@ TEST_F(TablesTest, UnknownTableAndFormatAreErrorsThatListTheValidNames) {
     const std::string what = e.what();
     EXPECT_NE(what.find("unknown table 'imagenet'"), std::string::npos) << what;
     EXPECT_NE(what.find("ablation-accumulation, ablation-head, ablation-sampling, latency, memory-scaling, "
-                        "panda, ultramnist"),
+                        "needle, needle-resolution, panda, ultramnist"),
               std::string::npos)
         << what;
   }
