@@ -89,6 +89,13 @@ TrainStepResult GradientDescent::train_batch(const torch::Tensor& images,
   return result;
 }
 
+void GradientDescent::calibration_forward(const torch::Tensor& images) {
+  const int64_t batch = images.size(0);
+  const int64_t micro = micro_batch_ > 0 ? std::min(micro_batch_, batch) : batch;
+  for (int64_t start = 0; start < batch; start += micro)
+    forward(images.narrow(0, start, std::min(micro, batch - start)).to(device_, torch::kFloat));
+}
+
 torch::Tensor GradientDescent::predict(const torch::Tensor& images) {
   TORCH_CHECK(images.dim() == 4 && images.size(0) > 0,
               "GradientDescent::predict: expected B×3×S×S with B > 0, got ", images.sizes());

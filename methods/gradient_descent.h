@@ -35,6 +35,10 @@ class GradientDescent : public NetworkMethod {
   // Images per forward/backward from now on (0 = the whole batch).
   void set_micro_batch(int64_t micro_batch);
 
+ protected:
+  // Micro-batch by micro-batch, as accumulate_gradients sees them.
+  void calibration_forward(const torch::Tensor& images) override;
+
  private:
   // x: b×3×S×S float → logits b×classes
   torch::Tensor forward(const torch::Tensor& x);

@@ -1,6 +1,7 @@
 #pragma once
 // The Method interface: one training batch, one prediction batch. GD and PatchGD implement it.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,13 @@ class Method {
   // Eval mode, no gradients. Returns logits B×classes on the CPU.
   virtual torch::Tensor predict(const torch::Tensor& images) = 0;
   virtual int64_t parameter_count() const = 0;
+  // Precise BatchNorm (as detectron2's PreciseBN): the running statistics of every BatchNorm
+  // that trains are recomputed as the plain average over the batches that `next_batch` yields
+  // (B×3×S×S float; an undefined tensor ends them), each run forward as in training (train-mode
+  // BatchNorm, PatchGD through its Z fill) but without gradients and with dropout off, so the
+  // statistics are those of the activations evaluation will see. Parameters, optimizer state and
+  // every random generator are left untouched. Returns the batches used (0: nothing changed).
+  virtual int64_t recalibrate_batchnorm(const std::function<torch::Tensor()>& next_batch) = 0;
   // Model + optimizer + schedule state (and RNG, by the caller) for resuming.
   virtual void save_checkpoint(const std::string& path) const = 0;
   virtual void load_checkpoint(const std::string& path) = 0;

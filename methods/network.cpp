@@ -40,6 +40,72 @@ void freeze_batchnorm(torch::nn::Module& module) {
   }
 }
 
+namespace {
+
+// A BatchNorm whose running statistics are being recomputed, and the momentum to give back.
+struct CalibratedNorm {
+  torch::nn::Module* module;
+  c10::optional<double>* momentum;
+  c10::optional<double> saved;
+};
+
+template <typename Norm>
+bool collect_norm(const std::shared_ptr<torch::nn::Module>& m, std::vector<CalibratedNorm>& out) {
+  auto* bn = dynamic_cast<Norm*>(m.get());
+  if (!bn) return false;
+  // Frozen BatchNorm (eval mode in training) keeps its statistics; so does one that tracks none.
+  if (bn->is_training() && bn->options.track_running_stats())
+    out.push_back({bn, &bn->options.momentum(), bn->options.momentum()});
+  return true;
+}
+
+bool is_dropout(const torch::nn::Module& m) {
+  return dynamic_cast<const torch::nn::DropoutImpl*>(&m) ||
+         dynamic_cast<const torch::nn::Dropout2dImpl*>(&m) ||
+         dynamic_cast<const torch::nn::Dropout3dImpl*>(&m);
+}
+
+void reset_norm(torch::nn::Module& m) {
+  if (auto* bn = dynamic_cast<torch::nn::BatchNorm1dImpl*>(&m)) bn->reset_running_stats();
+  else if (auto* bn2 = dynamic_cast<torch::nn::BatchNorm2dImpl*>(&m)) bn2->reset_running_stats();
+  else if (auto* bn3 = dynamic_cast<torch::nn::BatchNorm3dImpl*>(&m)) bn3->reset_running_stats();
+}
+
+}  // namespace
+
+int64_t NetworkMethod::recalibrate_batchnorm(const std::function<torch::Tensor()>& next_batch) {
+  torch::Tensor batch = next_batch();
+  if (!batch.defined()) return 0;
+  torch::NoGradGuard no_grad;
+  set_train_mode();
+  std::vector<CalibratedNorm> norms;
+  for (const auto& m : network_->modules(/*include_self=*/false)) {
+    if (collect_norm<torch::nn::BatchNorm1dImpl>(m, norms) ||
+        collect_norm<torch::nn::BatchNorm2dImpl>(m, norms) ||
+        collect_norm<torch::nn::BatchNorm3dImpl>(m, norms))
+      continue;
+    if (is_dropout(*m)) m->eval();
+  }
+  // momentum = none: BatchNorm keeps the cumulative average over num_batches_tracked batches.
+  for (auto& n : norms) {
+    reset_norm(*n.module);
+    *n.momentum = c10::nullopt;
+  }
+  int64_t used = 0;
+  try {
+    for (; batch.defined(); batch = next_batch()) {
+      calibration_forward(batch);
+      ++used;
+    }
+  } catch (...) {
+    for (auto& n : norms) *n.momentum = n.saved;
+    throw;
+  }
+  for (auto& n : norms) *n.momentum = n.saved;
+  set_eval_mode();
+  return used;
+}
+
 NetworkMethod::NetworkMethod(const config::ConfigView& cfg, const MethodContext& ctx,
                              Network network)
     : network_(std::move(network)), device_(ctx.device) {

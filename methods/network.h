@@ -40,6 +40,7 @@ void freeze_batchnorm(torch::nn::Module& module);
 class NetworkMethod : public Method {
  public:
   int64_t parameter_count() const override;
+  int64_t recalibrate_batchnorm(const std::function<torch::Tensor()>& next_batch) override;
   void save_checkpoint(const std::string& path) const override;
   // Same architecture only: every tensor must be present with its shape. Restores the model,
   // Adam's state, the schedule position and the method's sampling generator.
@@ -61,6 +62,10 @@ class NetworkMethod : public Method {
   void set_eval_mode();
 
  protected:
+  // One calibration batch through the network as training would see it, without gradients
+  // (called in train mode, under NoGradGuard). images: B×3×S×S float, any device.
+  virtual void calibration_forward(const torch::Tensor& images) = 0;
+
   // A batch of images or patches in the layout the convolutions' weights use (a copy only when
   // the layouts differ).
   torch::Tensor in_model_layout(const torch::Tensor& x) const { return x.contiguous(memory_format_); }

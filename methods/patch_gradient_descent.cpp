@@ -172,14 +172,23 @@ torch::Tensor PatchGradientDescent::predict(const torch::Tensor& images) {
   auto x = images.to(device_, torch::kFloat).contiguous();
   // Eval-mode encodings do not depend on which patches share a call, so visit in grid order
   // and leave the sampling generator untouched.
-  auto z = torch::zeros({x.size(0), settings_.latent_dim, settings_.grid, settings_.grid},
-                        x.options());
   const int64_t chunk = settings_.eval_chunk > 0 ? settings_.eval_chunk : settings_.plan.k;
+  return network_->head->forward(encode_all(x, chunk)).to(torch::kCPU);
+}
+
+torch::Tensor PatchGradientDescent::encode_all(const torch::Tensor& images, int64_t chunk) {
+  auto z = torch::zeros({images.size(0), settings_.latent_dim, settings_.grid, settings_.grid},
+                        images.options());
   const auto order = torch::arange(settings_.plan.positions,
                                    torch::TensorOptions().dtype(torch::kLong).device(device_));
   for (const auto& positions : split_positions(order, chunk))
-    write_encodings_(z, positions, encode(x, positions));
-  return network_->head->forward(z).to(torch::kCPU);
+    write_encodings_(z, positions, encode(images, positions));
+  return z;
+}
+
+void PatchGradientDescent::calibration_forward(const torch::Tensor& images) {
+  auto x = images.to(device_, torch::kFloat).contiguous();
+  network_->head->forward(encode_all(x, settings_.plan.k));
 }
 
 }  // namespace pgd::methods

@@ -63,9 +63,18 @@ class PatchGradientDescent : public NetworkMethod {
   void set_trace_enabled(bool on) { trace_enabled_ = on; }
   const PatchGdTrace& last_trace() const { return trace_; }
 
+ protected:
+  // Z filled from every patch in chunks of k, backbone BatchNorm in train mode (whatever
+  // fill_bn_mode says, so the backbone's statistics are recomputed too), then the head on Z.
+  // Grid order, so the sampling generator is not drawn from.
+  void calibration_forward(const torch::Tensor& images) override;
+
  private:
   PatchGradientDescent(const config::ConfigView& cfg, const MethodContext& ctx,
                        const PatchGdSettings& settings);
+  // Z from every patch in grid order, chunks of `chunk` positions. images: B×3×S×S on the device
+  // → B×D×N×N (a fresh tensor).
+  torch::Tensor encode_all(const torch::Tensor& images, int64_t chunk);
   TrainStepResult run_batch(const torch::Tensor& images, const torch::Tensor& labels,
                             bool update);
   // Algorithm 2: every position in a random order, chunks of k, no gradients.

@@ -5,6 +5,7 @@
 
 #include "harness/config/config_view.h"
 #include "harness/memory/memory_cap.h"
+#include "datasets/dataset.h"
 #include "methods/method.h"
 #include "methods/network.h"
 
@@ -80,7 +81,7 @@ void validate_config(const nlohmann::json& config, bool check_model) {
   cfg.get_int_in("threads", 0, 4096);
   methods::read_memory_format(cfg, torch::kCPU);
   cfg.get_int("seed");
-  cfg.at("dataset").get_choice("name", {"ultramnist", "ultramnist10", "panda", "synthetic"});
+  cfg.at("dataset").get_choice("name", data::dataset_names());
   const std::string method = cfg.at("method").get_choice("name", {"gd", "patchgd"});
   const auto head = cfg.at("head");
   head.get_int_in("layers", 1, 12);
@@ -88,6 +89,8 @@ void validate_config(const nlohmann::json& config, bool check_model) {
   head.get_int_in("latent_dim", 1, 1 << 14);
   head.get_double_in("dropout", 0, 0.999);
   check_train(cfg);
+  if (cfg.has("eval") && cfg.at("eval").has("bn_recalibration"))
+    cfg.at("eval").get_int_in("bn_recalibration", 0, 1 << 20);
   if (method == "patchgd") check_patchgd(cfg);
   check_memory_and_model(cfg, check_model);
 }

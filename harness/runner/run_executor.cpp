@@ -181,6 +181,28 @@ PassResult evaluate(RunState& st, const data::Dataset& ds, int64_t max_batches) 
   return r;
 }
 
+// eval.bn_recalibration > 0: precise BatchNorm before an evaluation, over that many training
+// batches of a shuffled order of its own (so the training order is not disturbed).
+int64_t recalibrate_batchnorm(RunState& st, int64_t epoch) {
+  const int64_t batches = st.cfg.at("eval").get_int_or("bn_recalibration", 0);
+  if (batches <= 0) return 0;
+  data::LoaderOptions lo;
+  lo.batch_size = st.batch;
+  lo.shuffle = true;
+  lo.max_batches = batches;
+  lo.seed = static_cast<uint64_t>(st.seed) ^ 0x7072656369736542ULL;  // "preciseB"
+  // A last batch of one image cannot give BatchNorm a variance.
+  lo.drop_last = st.train_set->size() % static_cast<size_t>(st.batch) == 1 && st.train_set->size() > 1;
+  data::BatchLoader loader(*st.train_set, lo);
+  loader.start_epoch(epoch);
+  return st.method->recalibrate_batchnorm([&] {
+    st.check_stop();
+    st.heartbeat();
+    auto b = loader.next();
+    return b ? b->images : torch::Tensor();
+  });
+}
+
 struct TrainPass {
   double loss = 0, accuracy = 0;
   int64_t images = 0;
@@ -344,6 +366,8 @@ BestSoFar train_and_evaluate(RunState& st) {
     st.metric(epoch, "train", "accuracy", tp.accuracy);
     const bool last = epoch + 1 == st.epochs;
     if ((epoch + 1) % every == 0 || last) {
+      const int64_t calibrated = recalibrate_batchnorm(st, epoch);
+      if (calibrated > 0) st.metric(epoch, "train", "bn_recalibration_batches", static_cast<double>(calibrated));
       const PassResult vr = evaluate(st, *st.val_set, 0);
       st.metric(epoch, "val", "loss", vr.loss);
       st.metric(epoch, "val", "accuracy", vr.accuracy);
