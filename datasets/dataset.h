@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <torch/types.h>
 
@@ -32,7 +33,11 @@ class Dataset {
   virtual torch::Tensor image(size_t i) const = 0;
 };
 
-// Builds the dataset named by cfg.name (`ultramnist`, `ultramnist10`, `panda`, `synthetic`).
+// The names a `dataset` section may carry, and those the UltraMNIST generator makes.
+const std::vector<std::string>& dataset_names();
+const std::vector<std::string>& ultramnist_family_names();
+
+// Builds the dataset named by cfg.name (one of dataset_names()).
 // Relative paths resolve against the working directory first, then against the project root.
 std::unique_ptr<Dataset> make_dataset(const config::ConfigView& dataset_cfg, Split split,
                                       uint64_t seed);

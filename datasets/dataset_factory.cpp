@@ -1,4 +1,5 @@
 // make_dataset: the one place that maps a `dataset` section's name to a Dataset.
+#include <algorithm>
 #include <filesystem>
 
 #include "datasets/dataset.h"
@@ -11,12 +12,26 @@ namespace fs = std::filesystem;
 
 const char* split_name(Split s) { return s == Split::Train ? "train" : "val"; }
 
+const std::vector<std::string>& ultramnist_family_names() {
+  static const std::vector<std::string> names = {"ultramnist", "ultramnist10", "ultramnist-needle"};
+  return names;
+}
+
+const std::vector<std::string>& dataset_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n = ultramnist_family_names();
+    n.insert(n.end(), {"panda", "synthetic"});
+    return n;
+  }();
+  return names;
+}
+
 std::unique_ptr<Dataset> make_dataset(const config::ConfigView& dataset_cfg, Split split,
                                       uint64_t seed) {
-  const std::string name =
-      dataset_cfg.get_choice("name", {"ultramnist", "ultramnist10", "panda", "synthetic"});
-  // The two UltraMNIST names differ only in their keys' values, so both go to the generator.
-  if (name == "ultramnist" || name == "ultramnist10")
+  const std::string name = dataset_cfg.get_choice("name", dataset_names());
+  // The UltraMNIST names differ only in their keys' values, so all go to the generator.
+  const auto& family = ultramnist_family_names();
+  if (std::find(family.begin(), family.end(), name) != family.end())
     return make_ultramnist_dataset(dataset_cfg, split, seed);
   if (name == "panda") return make_panda_dataset(dataset_cfg, split, seed);
   return make_synthetic_dataset(dataset_cfg, split, seed);

@@ -79,6 +79,7 @@ UltraMnistParams ultramnist_params_from_config(const config::ConfigView& cfg) {
   }
   p.placement_tries = cfg.get_int_or("placement_tries", p.placement_tries);
   p.scale_tries = cfg.get_int_or("scale_tries", p.scale_tries);
+  if (cfg.has("half_size_prob")) p.half_size_prob = cfg.get_double_in("half_size_prob", 0, 1);
   p.validate(cfg.path().empty() ? "" : cfg.path() + ".");
   return p;
 }

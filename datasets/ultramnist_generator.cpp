@@ -108,6 +108,8 @@ void UltraMnistParams::validate(const std::string& p) const {
                   s(scale_max) + ", not all zero");
   if (placement_tries < 1) bad_param(p, "placement_tries", s(placement_tries), "an integer >= 1");
   if (scale_tries < 1) bad_param(p, "scale_tries", s(scale_tries), "an integer >= 1");
+  if (!(half_size_prob >= 0.0 && half_size_prob <= 1.0))
+    bad_param(p, "half_size_prob", std::to_string(half_size_prob), "a probability in [0, 1]");
 }
 
 uint64_t UltraMnistParams::hash() const {
@@ -118,6 +120,12 @@ uint64_t UltraMnistParams::hash() const {
   for (double w : scale_weights) {
     uint64_t bits;
     std::memcpy(&bits, &w, sizeof bits);
+    h = hash_combine(h, bits);
+  }
+  // Only a non-reference value enters the key, so caches made before the field existed stay valid.
+  if (half_size_prob != 0.5) {
+    uint64_t bits;
+    std::memcpy(&bits, &half_size_prob, sizeof bits);
     h = hash_combine(h, bits);
   }
   return h;
@@ -156,6 +164,20 @@ UltraMnistParams ultramnist10_preset() {
   p.scale_min = 1;
   p.scale_max = 9;
   p.scale_weights = {5, 4, 3, 2, 1, 1, 2, 3, 4};
+  return p;
+}
+
+UltraMnistParams ultramnist_needle_preset() {
+  UltraMnistParams p;
+  p.canvas_size = 64;
+  p.image_size = 64;
+  p.num_classes = 10;
+  p.digits_min = 1;
+  p.digits_max = 1;
+  p.scale_min = 1;
+  p.scale_max = 1;
+  p.scale_weights = {1};
+  p.half_size_prob = 0.0;
   return p;
 }
 
@@ -242,7 +264,7 @@ bool UltraMnistGenerator::place_digit(std::mt19937_64& rng, std::vector<DigitPla
       while (pick > 0 && (pick == scale_cdf_.size() || params_.scale_weights[pick] == 0)) --pick;
     int64_t scale = params_.scale_min + static_cast<int64_t>(pick);
     int64_t side = kDigitSide * scale;
-    if (scale == 1 && uniform01(rng) < 0.5) side = kDigitSide / 2;
+    if (scale == 1 && uniform01(rng) < params_.half_size_prob) side = kDigitSide / 2;
     for (int64_t pt = 0; pt < params_.placement_tries; ++pt) {
       int64_t x = uniform_int(rng, 0, canvas - side);
       int64_t y = uniform_int(rng, 0, canvas - side);

@@ -46,6 +46,9 @@ struct UltraMnistParams {
   // are rejected more often on a crowded canvas); larger values favour large digits.
   int64_t placement_tries = 1;
   int64_t scale_tries = 10000;  // scales drawn per digit before giving up (DataError)
+  // Chance that factor 1 becomes a 14×14 digit (every other pixel) rather than 28×28: 0.5 in the
+  // reference generator; 0 keeps every digit at 28×28 or larger (the ultramnist-needle preset).
+  double half_size_prob = 0.5;
 
   // Throws ConfigError naming `key_prefix` + the field (e.g. "dataset.canvas_size") when the
   // parameters cannot make a dataset.
@@ -63,6 +66,10 @@ std::vector<double> v_shape_weights(int64_t scale_min, int64_t scale_max);
 UltraMnistParams ultramnist_preset();
 // The PatchGD code's variant: 512² canvas, 10 classes, 3–5 digits, factors 1..9, [5,4,3,2,1,1,2,3,4].
 UltraMnistParams ultramnist10_preset();
+// Ours, for CPU-sized experiments that need resolution: one 28×28 MNIST digit (the class) at a
+// random place on a 64² canvas. Area-averaged 4× (16²), the digit is 7 px wide, and after an
+// ImageNet backbone's stride-4 stem under 2 px.
+UltraMnistParams ultramnist_needle_preset();
 
 // The multisets (sorted ascending) of digits_min..digits_max digits, each 0..9, with sum `total`.
 std::vector<std::vector<int>> digit_multisets(int64_t total, int64_t digits_min, int64_t digits_max);

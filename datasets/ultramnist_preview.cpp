@@ -47,7 +47,7 @@ std::string ultramnist_manifest_row(const std::string& file, Split split, uint64
 
 void write_ultramnist_previews(const config::ConfigView& dataset_cfg, Split split, uint64_t seed,
                                const fs::path& out_dir, int64_t count) {
-  dataset_cfg.get_choice("name", {"ultramnist", "ultramnist10"});
+  dataset_cfg.get_choice("name", ultramnist_family_names());
   if (count < 0) throw config::ConfigError("preview count " + std::to_string(count) + " is negative");
   auto dataset = make_ultramnist_dataset(dataset_cfg, split, seed);
   const UltraMnistGenerator& gen = dataset->generator();

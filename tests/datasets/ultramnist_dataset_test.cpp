@@ -62,6 +62,17 @@ TEST(UltraMnistConfig, ExperimentFilesMatchThePresets) {
   nlohmann::json small = dataset_yaml("ultramnist10");
   expect_same(ultramnist_params_from_config(config::ConfigView(small, "dataset")),
               ultramnist10_preset());
+  nlohmann::json needle = dataset_yaml("ultramnist-needle");
+  expect_same(ultramnist_params_from_config(config::ConfigView(needle, "dataset")),
+              ultramnist_needle_preset());
+  EXPECT_EQ(ultramnist_params_from_config(config::ConfigView(needle, "dataset")).half_size_prob, 0.0);
+  needle["half_size_prob"] = 1.5;
+  try {
+    ultramnist_params_from_config(config::ConfigView(needle, "dataset"));
+    ADD_FAILURE() << "half_size_prob 1.5 accepted";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("dataset.half_size_prob"), std::string::npos) << e.what();
+  }
 }
 
 TEST(UltraMnistConfig, ScaleWeightsTakeNamesOrLists) {

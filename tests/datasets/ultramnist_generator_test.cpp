@@ -169,6 +169,30 @@ void expect_valid_layouts(const UltraMnistGenerator& g, Split split, int count) 
   }
 }
 
+// half_size_prob decides how often factor 1 is drawn 14×14 rather than 28×28; the needle preset
+// (0) always draws one 28×28 digit, whose value is the label.
+TEST(UltraMnistGenerator, HalfSizeProbabilityPicksTheFactorOneSide) {
+  auto pool = testing::fake_pool(10);
+  UltraMnistParams needle = ultramnist_needle_preset();
+  UltraMnistGenerator all_large(needle, pool, 1);
+  for (size_t i = 0; i < 200; ++i) {
+    const auto s = all_large.layout(Split::Train, i);
+    ASSERT_EQ(s.digits.size(), 1u);
+    EXPECT_EQ(s.digits[0].side, 28) << "image " << i;
+    EXPECT_EQ(s.digits[0].digit, s.label);
+  }
+  needle.half_size_prob = 1.0;
+  UltraMnistGenerator all_small(needle, pool, 1);
+  for (size_t i = 0; i < 200; ++i) EXPECT_EQ(all_small.layout(Split::Train, i).digits[0].side, 14);
+  EXPECT_NE(needle.hash(), ultramnist_needle_preset().hash());
+  needle.half_size_prob = 0.5;
+  UltraMnistGenerator mixed(needle, pool, 1);
+  int small = 0;
+  for (size_t i = 0; i < 400; ++i) small += mixed.layout(Split::Train, i).digits[0].side == 14;
+  EXPECT_GT(small, 140);
+  EXPECT_LT(small, 260);
+}
+
 TEST(UltraMnistGenerator, LabelIsTheDigitSumAndBoxesNeverOverlap) {
   expect_valid_layouts(make_gen(), Split::Train, 400);
   expect_valid_layouts(make_gen(), Split::Val, 200);
