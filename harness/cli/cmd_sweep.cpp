@@ -1,4 +1,5 @@
 // patchgd sweep FILE.yaml [scale=...] [overrides] [--resume]: run every cell of a sweep.
+#include <algorithm>
 #include <iostream>
 
 #include "harness/cli/cli_common.h"
@@ -53,10 +54,13 @@ int emit_slurm(const cxxopts::ParseResult& r, const runner::SweepOptions& so) {
 int cmd_sweep(int argc, char** argv) {
   return guarded([&] {
     cxxopts::Options opts("patchgd sweep",
-                          "Run a sweep file's cells (experiments/sweeps/*.yaml). `scale=smoke|mini|paper` picks the "
+                          "Run a sweep file's cells (experiments/sweeps/*.yaml). `scale=smoke|default|mini|paper` picks the "
                           "size (default smoke); other key=value overrides apply to every cell.");
     add_db_option(opts);
-    opts.add_options()("resume", "also re-run failed, cancelled and abandoned runs; done/oom runs are never repeated")(
+    opts.add_options()("resume", "also re-run failed, cancelled and abandoned runs of earlier invocations (each at most "
+                                 "once per invocation); done/oom runs are never repeated")(
+        "max-attempts", "with --resume: a run already attempted this many times is not retried (0 = no limit)",
+        cxxopts::value<int64_t>()->default_value("3"))(
         "max-runs", "stop after this many runs", cxxopts::value<int64_t>()->default_value("0"))(
         "cell", "run only this cell (what a Slurm array task does)", cxxopts::value<int64_t>()->default_value("-1"))(
         "checkpoint-dir", "resumable per-run checkpoints (default: checkpoints/ beside the database; 'none' to disable)",
@@ -73,7 +77,7 @@ int cmd_sweep(int argc, char** argv) {
         "config-dir", "folder holding config.yaml and the groups", cxxopts::value<std::string>()->default_value(""))(
         "args", "FILE.yaml [scale=...] [key=value ...]", cxxopts::value<std::vector<std::string>>());
     opts.parse_positional({"args"});
-    opts.positional_help("FILE.yaml [scale=smoke|mini|paper] [key=value ...]");
+    opts.positional_help("FILE.yaml [scale=smoke|default|mini|paper] [key=value ...]");
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
     if (!r.count("args")) throw UsageError("patchgd sweep needs a sweep file\n" + opts.help());
@@ -86,6 +90,9 @@ int cmd_sweep(int argc, char** argv) {
     }
     so.resume = r.count("resume") > 0;
     so.max_runs = r["max-runs"].as<int64_t>();
+    so.max_attempts = r["max-attempts"].as<int64_t>();
+    if (so.max_attempts < 0)
+      throw UsageError("--max-attempts " + std::to_string(so.max_attempts) + ": expected 0 (no limit) or more");
     so.config_dir = r["config-dir"].as<std::string>();
     so.only_cell = r["cell"].as<int64_t>();
     so.stale_after_s = r["stale-after"].as<int64_t>();
@@ -103,7 +110,9 @@ int cmd_sweep(int argc, char** argv) {
               << rep.cancelled << " cancelled  (" << db.path().string() << ")" << std::endl;
     for (const auto& f : rep.failures) std::cout << "  failed " << f << std::endl;
     if (rep.cancelled > 0) return static_cast<int>(kCancelled);
-    return rep.failed == 0 ? kOk : runs_failed_exit(rep.failed);
+    // Runs that --resume has given up on still leave the sweep incomplete: say so in the exit code.
+    const int64_t failed = std::max(rep.failed, rep.exhausted);
+    return failed == 0 ? kOk : runs_failed_exit(failed);
   });
 }
 

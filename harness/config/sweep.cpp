@@ -21,12 +21,12 @@ namespace {
 
 using OJson = nlohmann::ordered_json;
 
-const std::vector<std::string> kTopKeys = {"name",  "description", "table", "overrides",
-                                           "grid",  "cases",       "scales"};
-const std::vector<std::string> kScaleKeys = {"overrides", "grid", "cases"};
+const std::vector<std::string> kTopKeys = {"name", "description", "table", "overrides",
+                                           "grid", "cases",       "seeds", "scales"};
+const std::vector<std::string> kScaleKeys = {"overrides", "grid", "cases", "seeds"};
 // A sweep without a `scales` section is the same at every scale, but the scale name must
 // still be one of these, so a typo does not silently run the wrong size.
-const std::vector<std::string> kStandardScales = {"smoke", "mini", "paper"};
+const std::vector<std::string> kStandardScales = {"smoke", "default", "mini", "paper"};
 
 struct GridAxis {
   std::string key;
@@ -39,6 +39,8 @@ struct Section {
   std::vector<GridAxis> grid;
   std::vector<std::vector<std::string>> cases;
   bool has_cases = false;
+  std::vector<int64_t> seeds;  // each cell once per seed (`seed=` is its last override)
+  bool has_seeds = false;
 };
 
 void check_keys(const OJson& map, const std::vector<std::string>& allowed,
@@ -127,6 +129,21 @@ std::vector<std::vector<std::string>> read_cases(const OJson& value, const std::
   return cases;
 }
 
+std::vector<int64_t> read_seeds(const OJson& value, const std::string& where) {
+  if (!value.is_array() || value.empty())
+    throw ConfigError(where + " must be a non-empty list of integer seeds like [1, 2, 3]");
+  std::vector<int64_t> seeds;
+  for (const auto& v : value) {
+    if (!v.is_number_integer())
+      throw ConfigError(where + ": seed " + v.dump() + " is not an integer");
+    const int64_t seed = v.get<int64_t>();
+    if (std::find(seeds.begin(), seeds.end(), seed) != seeds.end())
+      throw ConfigError(where + ": seed " + std::to_string(seed) + " is listed twice");
+    seeds.push_back(seed);
+  }
+  return seeds;
+}
+
 Section read_section(const OJson& doc, const std::string& where) {
   Section s;
   if (doc.is_null()) return s;
@@ -137,6 +154,10 @@ Section read_section(const OJson& doc, const std::string& where) {
   if (auto it = doc.find("cases"); it != doc.end()) {
     s.cases = read_cases(*it, where + ": 'cases'");
     s.has_cases = true;
+  }
+  if (auto it = doc.find("seeds"); it != doc.end()) {
+    s.seeds = read_seeds(*it, where + ": 'seeds'");
+    s.has_seeds = true;
   }
   return s;
 }
@@ -156,6 +177,10 @@ void apply_scale(Section& base, const Section& scale) {
   if (scale.has_cases) {
     base.cases = scale.cases;
     base.has_cases = true;
+  }
+  if (scale.has_seeds) {
+    base.seeds = scale.seeds;
+    base.has_seeds = true;
   }
 }
 
@@ -225,6 +250,9 @@ SweepPlan load_sweep(const fs::path& file, const std::string& scale_name,
   std::vector<std::vector<std::string>> cases = section.cases;
   if (cases.empty()) cases.push_back({});
   const auto extras = expand_multirun(extra_overrides);
+  std::vector<std::vector<std::string>> seed_overrides;
+  for (int64_t seed : section.seeds) seed_overrides.push_back({"seed=" + std::to_string(seed)});
+  if (seed_overrides.empty()) seed_overrides.push_back({});
 
   nlohmann::json grid_order = nlohmann::json::array();
   for (const auto& axis : section.grid) grid_order.push_back(axis.key);
@@ -238,29 +266,31 @@ SweepPlan load_sweep(const fs::path& file, const std::string& scale_name,
   for (const auto& point : grid_points(section.grid)) {
     for (const auto& case_overrides : cases) {
       for (const auto& extra : extras) {
-        SweepCell cell;
-        cell.index = static_cast<int64_t>(plan.cells.size());
-        using Part = const std::vector<std::string>*;
-        for (Part part : {Part(&section.overrides), Part(&point), Part(&case_overrides),
-                          Part(&extra)})
-          cell.overrides.insert(cell.overrides.end(), part->begin(), part->end());
-        try {
-          cell.config = compose_config(config_dir, cell.overrides);
-        } catch (const ConfigError& e) {
-          throw ConfigError(where + " (scale " + scale + "), cell " +
-                            std::to_string(cell.index) + " [" + join(cell.overrides, " ") +
-                            "]: " + e.what());
+        for (const auto& seed : seed_overrides) {
+          SweepCell cell;
+          cell.index = static_cast<int64_t>(plan.cells.size());
+          using Part = const std::vector<std::string>*;
+          for (Part part : {Part(&section.overrides), Part(&point), Part(&case_overrides),
+                            Part(&extra), Part(&seed)})
+            cell.overrides.insert(cell.overrides.end(), part->begin(), part->end());
+          try {
+            cell.config = compose_config(config_dir, cell.overrides);
+          } catch (const ConfigError& e) {
+            throw ConfigError(where + " (scale " + scale + "), cell " +
+                              std::to_string(cell.index) + " [" + join(cell.overrides, " ") +
+                              "]: " + e.what());
+          }
+          cell.hash = config_hash(cell.config);
+          auto [it, fresh] = seen.emplace(cell.hash, cell.index);
+          if (!fresh)
+            throw ConfigError(where + " (scale " + scale + "): cells " +
+                              std::to_string(it->second) + " [" +
+                              join(plan.cells[it->second].overrides, " ") + "] and " +
+                              std::to_string(cell.index) + " [" + join(cell.overrides, " ") +
+                              "] resolve to the same config (hash " + cell.hash.substr(0, 12) +
+                              "); a grid key or case has no effect");
+          plan.cells.push_back(std::move(cell));
         }
-        cell.hash = config_hash(cell.config);
-        auto [it, fresh] = seen.emplace(cell.hash, cell.index);
-        if (!fresh)
-          throw ConfigError(where + " (scale " + scale + "): cells " +
-                            std::to_string(it->second) + " [" +
-                            join(plan.cells[it->second].overrides, " ") + "] and " +
-                            std::to_string(cell.index) + " [" + join(cell.overrides, " ") +
-                            "] resolve to the same config (hash " + cell.hash.substr(0, 12) +
-                            "); a grid key or case has no effect");
-        plan.cells.push_back(std::move(cell));
       }
     }
   }

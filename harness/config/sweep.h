@@ -12,15 +12,17 @@
 //     memory.cap: [4GB, 16GB]
 //   cases:                              # optional zipped settings, each with every grid point
 //     - [method.sampling_fraction=0.25, train.batch_size=16]
-//   scales:                             # picked by scale (default smoke)
+//   seeds: [1, 2, 3]                    # optional: every cell once per seed (`seed=N` last)
+//   scales:                             # picked by scale (default smoke; smoke|default|mini|paper)
 //     smoke:
 //       overrides: [train.epochs=1]     # appended to the sweep's overrides
 //       grid: {memory.cap: [64MB]}      # replaces those grid keys (new keys go last)
 //       cases: [...]                    # replaces the cases when present
+//       seeds: [1]                      # replaces the seeds when present
 //
 // A cell's overrides, in order: sweep overrides, scale overrides, one value per grid key,
 // the case's overrides, extra overrides (a sweep value among the extras is one more grid
-// dimension, the fastest). Cells are ordered grid point (slowest), case, extras (fastest).
+// dimension), `seed=N`. Cells are ordered grid point (slowest), case, extras, seed (fastest).
 #include <cstdint>
 #include <filesystem>
 #include <string>

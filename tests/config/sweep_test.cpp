@@ -1,6 +1,7 @@
 #include "harness/config/sweep.h"
 
 #include <functional>
+#include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -191,6 +192,30 @@ TEST_F(SweepTest, MalformedSweepFileNamesLine) {
   auto file = tree_.write("sweeps/m.yaml", "grid:\n  seed: [1, 2\n");
   EXPECT_THAT(error_of([&] { load_sweep(file, "smoke", {}, tree_.root()); }),
               HasSubstr("malformed YAML in " + file.string() + " at line"));
+}
+
+// `seeds:` repeats every cell once per seed, fastest; each repeat is its own run (own hash).
+TEST_F(SweepTest, SeedsExpandIntoDistinctRunsWithDistinctHashes) {
+  auto file = tree_.write("sweeps/seeds.yaml",
+                          "grid:\n  method: [gd, patchgd]\nseeds: [1, 2, 3]\n"
+                          "scales:\n  smoke: {seeds: [9]}\n  mini: {}\n");
+  SweepPlan plan = load_sweep(file, "mini", {}, tree_.root());
+  ASSERT_EQ(plan.cells.size(), 6u);
+  std::set<std::string> hashes;
+  for (size_t i = 0; i < plan.cells.size(); ++i) {
+    EXPECT_EQ(plan.cells[i].overrides.back(), "seed=" + std::to_string(i % 3 + 1));
+    EXPECT_EQ(plan.cells[i].config["seed"], static_cast<int64_t>(i % 3 + 1));
+    hashes.insert(plan.cells[i].hash);
+  }
+  EXPECT_EQ(hashes.size(), 6u);
+  EXPECT_EQ(plan.cells[3].config["method"]["name"], "patchgd");
+  SweepPlan smoke = load_sweep(file, "smoke", {}, tree_.root());  // a scale replaces the list
+  ASSERT_EQ(smoke.cells.size(), 2u);
+  EXPECT_EQ(smoke.cells[1].config["seed"], 9);
+  for (const char* bad : {"seeds: []\n", "seeds: [1, x]\n", "seeds: [2, 2]\n", "seeds: 3\n"}) {
+    auto f = tree_.write("sweeps/bad-seeds.yaml", std::string("grid: {method: [gd]}\n") + bad);
+    EXPECT_THAT(error_of([&] { load_sweep(f, "smoke", {}, tree_.root()); }), HasSubstr("'seeds'")) << bad;
+  }
 }
 
 TEST_F(SweepTest, ResolveSweepFileByNameOrPath) {
