@@ -1,4 +1,5 @@
 // patchgd data ultramnist --out DIR --count N [overrides]: PNG previews + manifest.
+#include <algorithm>
 #include <iostream>
 
 #include "datasets/dataset.h"
@@ -39,8 +40,10 @@ int cmd_data(int argc, char** argv) {
       std::cout << "synthetic PANDA slides in " << r["out"].as<std::string>() << std::endl;
       return 0;
     }
-    if (which != "ultramnist" && which != "ultramnist10")
-      throw UsageError("patchgd data: '" + which + "' has no previews; expected ultramnist, ultramnist10 or panda-synthetic");
+    const auto& family = data::ultramnist_family_names();
+    if (std::find(family.begin(), family.end(), which) == family.end())
+      throw UsageError("patchgd data: '" + which + "' has no previews; expected ultramnist, ultramnist10, "
+                       "ultramnist-needle or panda-synthetic");
     std::vector<std::string> overrides = {"dataset=" + which};
     overrides.insert(overrides.end(), args.begin() + 1, args.end());
     config::require_no_sweeps(overrides);

@@ -1,9 +1,11 @@
 // patchgd tables / patchgd plot / patchgd merge: what is made from the results database.
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "harness/cli/cli_common.h"
 #include "harness/store/result_store.h"
+#include "results/src/claims.h"
 #include "results/src/plots.h"
 #include "results/src/tables.h"
 
@@ -28,7 +30,7 @@ int cmd_tables(int argc, char** argv) {
     add_db_option(opts);
     opts.add_options()("table", "one table (default: all)", cxxopts::value<std::string>()->default_value(""))(
         "format", "md, latex, csv (comma-separated)", cxxopts::value<std::string>()->default_value("md"))(
-        "scale", "smoke|mini|paper (default: the latest per table)", cxxopts::value<std::string>()->default_value(""))(
+        "scale", "smoke|default|mini|paper (default: the latest per table)", cxxopts::value<std::string>()->default_value(""))(
         "out", "write files into this folder", cxxopts::value<std::string>()->default_value(""));
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
@@ -45,6 +47,40 @@ int cmd_tables(int argc, char** argv) {
     }
     to.out_dir = r["out"].as<std::string>();
     for (const auto& f : results::render_tables(db, to)) std::cout << "wrote " << f.string() << "\n";
+    return 0;
+  });
+}
+
+int cmd_claims(int argc, char** argv) {
+  return guarded([&] {
+    cxxopts::Options opts("patchgd claims",
+                          "Judge each of the paper's claims (results/claims.yaml) from the database: "
+                          "reproduced, contradicted or inconclusive, with the 95 % interval it rests on. "
+                          "Prints Markdown; --out also writes it to a file.");
+    add_db_option(opts);
+    opts.add_options()("scale", "smoke|default|mini|paper (default: the latest per claim)",
+                       cxxopts::value<std::string>()->default_value(""))(
+        "claims", "claims file", cxxopts::value<std::string>()->default_value(results::default_claims_file().string()))(
+        "out", "also write the report to this file", cxxopts::value<std::string>()->default_value(""));
+    cxxopts::ParseResult r;
+    if (parse_or_help(opts, argc, argv, r)) return 0;
+    std::vector<results::ClaimSpec> claims;
+    try {
+      claims = results::load_claims(r["claims"].as<std::string>());
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());  // a bad claims file is a configuration error
+    }
+    const std::string path = db_path(r);
+    store::ResultStore db(path);
+    const std::string md = results::claims_markdown(results::evaluate_claims(db, claims, r["scale"].as<std::string>()), path);
+    std::cout << md;
+    if (const std::string out = r["out"].as<std::string>(); !out.empty()) {
+      std::ofstream f(out, std::ios::binary);
+      f << md;
+      f.close();
+      if (!f) throw std::runtime_error("cannot write " + out);
+      std::cout << "\nwrote " << out << "\n";
+    }
     return 0;
   });
 }

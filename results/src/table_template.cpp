@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void fail(const fs::path& file, const std::string& key, const std::string& what) {
-  throw std::runtime_error("table template " + file.string() + ": key '" + key + "': " + what);
+  throw std::runtime_error(file.string() + ": key '" + key + "': " + what);
 }
 
 std::string format_number_canonical(double v) {
@@ -117,7 +117,9 @@ Axis parse_axis(const YAML::Node& node, const fs::path& file, const std::string&
   return axis;
 }
 
-ValueSpec parse_value(const YAML::Node& node, const fs::path& file, const std::string& where) {
+}  // namespace
+
+ValueSpec parse_value_spec(const YAML::Node& node, const fs::path& file, const std::string& where) {
   if (!node.IsMap()) fail(file, where, "expected a map with metric or measurement");
   check_keys(node, file, where, {"metric", "measurement", "label", "format", "decimals", "better"});
   ValueSpec v;
@@ -154,8 +156,6 @@ ValueSpec parse_value(const YAML::Node& node, const fs::path& file, const std::s
   }
   return v;
 }
-
-}  // namespace
 
 namespace {
 
@@ -282,7 +282,7 @@ TableTemplate load_table_template(const fs::path& file) {
     if (!values || !values.IsSequence() || values.size() == 0)
       fail(file, "values", "missing or not a non-empty list");
     for (std::size_t i = 0; i < values.size(); ++i)
-      t.values.push_back(parse_value(values[i], file, "values[" + std::to_string(i) + "]"));
+      t.values.push_back(parse_value_spec(values[i], file, "values[" + std::to_string(i) + "]"));
   } catch (const YAML::Exception& e) {
     throw std::runtime_error("table template " + file.string() + ": " + e.what());
   }

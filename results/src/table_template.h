@@ -10,6 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+namespace YAML {
+class Node;
+}
+
 namespace pgd::results {
 
 // One config key of an axis (a JSON path into runs.config, e.g. "method.name").
@@ -69,6 +73,10 @@ bool natural_less(const std::string& a, const std::string& b);
 double parse_memory_size(const std::string& text);
 
 TableTemplate load_table_template(const std::filesystem::path& file);
+// One `values` entry ({metric | measurement, label, format, decimals, better}); throws naming
+// `file` and the key under `where` (e.g. "values[0].format").
+ValueSpec parse_value_spec(const YAML::Node& node, const std::filesystem::path& file,
+                           const std::string& where);
 // The table names under `dir` (file stems of *.yaml), sorted.
 std::vector<std::string> table_names(const std::filesystem::path& dir);
 // Throws naming the valid tables when `name` has no template.

@@ -44,13 +44,16 @@ TEST(NaturalOrder, MemorySizesByMagnitudeAndNoneLast) {
 TEST(ShippedTemplates, AllLoadWithTheKeysOfTheirSweeps) {
   const auto dir = default_templates_dir();
   const std::set<std::string> expected = {"ablation-accumulation", "ablation-head", "ablation-sampling",
-                                          "latency", "memory-scaling", "panda", "ultramnist"};
+                                          "latency", "memory-scaling", "needle", "needle-resolution",
+                                          "panda", "ultramnist"};
+  // Ours, not the paper's: no published layout to list.
+  const std::set<std::string> not_in_paper = {"needle", "needle-resolution"};
   const auto names = table_names(dir);
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
   for (const auto& n : names) {
     const TableTemplate t = load_table_template(dir / (n + ".yaml"));
     EXPECT_EQ(t.sweep, n) << "each table is fed by the sweep of its own name";
-    EXPECT_FALSE(t.rows.paper.empty()) << n << ": the paper's layout is listed";
+    if (!not_in_paper.count(n)) EXPECT_FALSE(t.rows.paper.empty()) << n << ": the paper's layout is listed";
   }
   const TableTemplate panda = load_named_template(dir, "panda");
   ASSERT_EQ(panda.values.size(), 2u);
