@@ -6,6 +6,8 @@ JOBS     ?= 2
 DB       ?= results/results.db
 PATCHGD  := $(BUILD)/harness/cli/patchgd
 SWEEPS   := ultramnist panda latency ablation-sampling ablation-accumulation ablation-head memory-scaling
+# `make reproduce`: the default scale, a real (small) experiment on the needle task.
+DEFAULT_SWEEPS := needle needle-resolution memory-scaling latency
 CMAKE_FLAGS ?=
 # OpenMP workers that spin while waiting starve each other when two processes share two
 # cores (ctest -j2, concurrent sweeps); sleeping waits cost little at these sizes.
@@ -17,7 +19,8 @@ export OMP_WAIT_POLICY ?= PASSIVE
 all: build
 
 help:
-	@echo "make reproduce        smoke scale of every sweep, then tables and plots (results/out)"
+	@echo "make reproduce        the default experiment (GD vs PatchGD on the needle task, 3 seeds), tables, claims, plots"
+	@echo "make reproduce-smoke  toy sizes of every sweep (what the test suite runs)"
 	@echo "make test             build and run every test suite (ctest)"
 	@echo "make reproduce-mini   the CPU-sized comparison (about 2 hours on 2 cores)"
 	@echo "make reproduce-paper  the paper's settings (needs CUDA and the datasets)"
@@ -37,8 +40,22 @@ build: configure
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
 
-# The README's main job: every sweep at smoke scale on the embedded data, then tables and plots.
-reproduce: reproduce-smoke
+# The README's main job: the default-scale sweeps (a task that needs resolution, 3 seeds per
+# cell), then tables, plots and a verdict per claim of the paper. A sweep whose runs fail does
+# not stop the others; the target fails at the end if any did.
+reproduce: build
+	@set -u; rc=0; start=$$(date +%s); \
+	for s in $(DEFAULT_SWEEPS); do \
+	  echo "== sweep $$s (scale=default)"; \
+	  $(PATCHGD) sweep experiments/sweeps/$$s.yaml scale=default --resume --db $(DB) || rc=$$?; \
+	done; \
+	secs=$$(( $$(date +%s) - start )); \
+	echo "sweeps took $$((secs / 60)) min $$((secs % 60)) s"; \
+	$(PATCHGD) tables --db $(DB) --scale default --format md,latex,csv --out results/out/tables || rc=$$?; \
+	$(PATCHGD) plot --db $(DB) --out results/out/plots || rc=$$?; \
+	$(PATCHGD) claims --db $(DB) --scale default --out results/out/claims.md || rc=$$?; \
+	echo "tables: results/out/tables  claims: results/out/claims.md  plots: results/out/plots  database: $(DB)"; \
+	exit $$rc
 
 reproduce-smoke reproduce-mini: reproduce-%: build
 	$(PATCHGD) data panda-synthetic --out results/data/panda-synthetic --per-grade 8 --side 1024
