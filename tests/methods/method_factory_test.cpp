@@ -44,7 +44,7 @@ TEST(MethodFactory, BadBackboneKeysAreNamed) {
     EXPECT_NE(std::string(e.what()).find("backbone.name"), std::string::npos);
   }
   cfg = tiny_config("patchgd");
-  cfg["backbone"]["width"] = 0.5;
+  cfg["backbone"]["width"] = 0.0;
   try {
     build(cfg);
     FAIL();
