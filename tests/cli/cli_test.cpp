@@ -87,6 +87,36 @@ cases:
   fs::remove_all(d);
 }
 
+// patchgd claims on the real binary: the shipped claims file on a database with only toy runs
+// gives a verdict line per claim (inconclusive: nothing to compare) and writes --out; a broken
+// claims file is a usage error naming the file and the key, and writes nothing.
+TEST(Cli, ClaimsReportsEveryClaimAndRejectsABrokenFile) {
+  const auto d = fresh_dir("claims");
+  const fs::path db = d / "r.db";
+  const fs::path sweep = d / "one.yaml";
+  std::ofstream(sweep) << "name: one\ntable: needle\noverrides: [dataset=synthetic, dataset.image_size=64, "
+                          "dataset.train_size=4, dataset.val_size=2, backbone=mobilenetv2-0.25, train.batch_size=2, "
+                          "train.epochs=1, head.channels=16, head.latent_dim=16, threads=1, measure.latency=false, method=gd]\n";
+  ASSERT_EQ(patchgd("sweep " + sweep.string() + " --db " + db.string()).code, 0);
+  const fs::path out = d / "claims.md";
+  auto r = patchgd("claims --db " + db.string() + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (const char* claim : {"needs its resolution", "cap that binds GD", "peak memory grows", "within 1.5"})
+    EXPECT_NE(r.out.find(claim), std::string::npos) << claim << "\n" << r.out;
+  EXPECT_NE(r.out.find("inconclusive"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(out));
+  const fs::path bad = d / "bad.yaml";
+  std::ofstream(bad) << "claims:\n  - id: x\n    claim: y\n    sweep: needle\n    value: {metric: last_accuracy}\n"
+                        "    test: differnce\n    a: {method.name: gd}\n    b: {method.name: patchgd}\n    expect: a > b\n";
+  const fs::path out2 = d / "claims2.md";
+  r = patchgd("claims --db " + db.string() + " --claims " + bad.string() + " --out " + out2.string());
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find(bad.string()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("test"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(out2));
+  fs::remove_all(d);
+}
+
 }  // namespace
 }  // namespace pgd::cli_test
 
