@@ -98,7 +98,7 @@ std::string to_markdown(const Grid& g) {
     }
     out += "\n";
   }
-  out += "\nBest setting per cell; mean ± sample std over seeds when n > 1. "
+  out += "\nBest setting per cell; mean ± 95 % Student-t half-width over seeds when n > 1. "
          "OOM: the run exceeded its memory cap (peak measured). — : no runs.";
   if (g.show_reference)
     out += " paper: published value (arXiv 2301.13817); empty where it was not available to us.";
