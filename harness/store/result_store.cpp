@@ -20,8 +20,7 @@ using detail::kNowSql;
 const char* const kRunRecordSelect =
     "SELECT id, sweep_id, cell, config_hash, config, status, error, seed, created_at, started_at, "
     "finished_at, heartbeat_at, owner, git_commit, git_dirty, host, cpu_model, gpu_name, "
-    "torch_version, threads, patchgd_version, attempts, "
-    "COALESCE((julianday('now') - julianday(heartbeat_at)) * 86400.0, -1) FROM runs";
+    "torch_version, threads, patchgd_version, attempts FROM runs";
 
 const std::vector<std::string> kFinalStatuses = {"done", "oom", "failed", "cancelled"};
 
@@ -120,7 +119,6 @@ RunRecord read_run_record(const Statement& s) {
   r.provenance.threads = s.column_int(19);
   r.provenance.patchgd_version = s.column_text(20);
   r.attempts = s.column_int(21);
-  r.heartbeat_age_s = s.column_double(22);
   return r;
 }
 

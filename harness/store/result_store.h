@@ -42,7 +42,6 @@ struct RunRecord {
   std::string owner;             // host:pid of the process running it
   Provenance provenance;         // as recorded when the run was claimed or started
   int64_t attempts = 0;          // times claimed (or started); 0 while never started
-  double heartbeat_age_s = -1;   // seconds since heartbeat_at by the database's clock; -1 if none
 };
 
 // What claim_next may take besides pending runs.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -13,22 +14,12 @@
 #include "results/src/cell_stats.h"
 #include "results/src/statistics.h"
 #include "results/src/table_queries.h"
+#include "results/src/yaml_keys.h"
 
 namespace pgd::results {
 namespace fs = std::filesystem;
 
 namespace {
-
-[[noreturn]] void fail(const fs::path& file, const std::string& key, const std::string& what) {
-  throw std::runtime_error(file.string() + ": key '" + key + "': " + what);
-}
-
-std::string required(const YAML::Node& node, const fs::path& file, const std::string& key,
-                     const std::string& where) {
-  const YAML::Node v = node[key];
-  if (!v || !v.IsScalar() || v.Scalar().empty()) fail(file, where + "." + key, "missing or not a string");
-  return v.Scalar();
-}
 
 std::string optional_string(const YAML::Node& node, const std::string& key, const std::string& fallback) {
   const YAML::Node v = node[key];
@@ -37,31 +28,20 @@ std::string optional_string(const YAML::Node& node, const std::string& key, cons
 
 double required_number(const YAML::Node& node, const fs::path& file, const std::string& key,
                        const std::string& where) {
-  const std::string text = required(node, file, key, where);
+  const std::string text = required_string(node, file, key, where);
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size() || !std::isfinite(v))
-    fail(file, where + "." + key, "'" + text + "' is not a number");
+    fail_key(file, where + "." + key, "'" + text + "' is not a number");
   return v;
-}
-
-void check_keys(const YAML::Node& node, const fs::path& file, const std::string& where,
-                const std::set<std::string>& allowed) {
-  for (const auto& kv : node) {
-    const std::string k = kv.first.as<std::string>();
-    if (allowed.count(k)) continue;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    fail(file, where + "." + k, "unknown key (expected one of: " + list + ")");
-  }
 }
 
 RunFilter parse_filter(const YAML::Node& node, const fs::path& file, const std::string& where) {
   if (!node || !node.IsMap() || node.size() == 0)
-    fail(file, where, "expected a map of config keys to values, e.g. {method.name: gd}");
+    fail_key(file, where, "expected a map of config keys to values, e.g. {method.name: gd}");
   RunFilter f;
   for (const auto& kv : node) {
-    if (!kv.second.IsScalar()) fail(file, where + "." + kv.first.Scalar(), "expected a scalar value");
+    if (!kv.second.IsScalar()) fail_key(file, where + "." + kv.first.Scalar(), "expected a scalar value");
     f.emplace_back(kv.first.Scalar(), canonical_scalar(kv.second.Scalar()));
   }
   return f;
@@ -72,63 +52,63 @@ ClaimTest parse_test(const std::string& text, const fs::path& file, const std::s
   if (text == "ratio") return ClaimTest::ratio;
   if (text == "slope") return ClaimTest::slope;
   if (text == "trend") return ClaimTest::trend;
-  fail(file, where, "'" + text + "' is not one of difference, ratio, slope, trend");
+  fail_key(file, where, "'" + text + "' is not one of difference, ratio, slope, trend");
 }
 
 // "a/b <= 1.5" → 1.5
 double parse_ratio_bound(const std::string& expect, const fs::path& file, const std::string& where) {
   const std::string prefix = "a/b <=";
-  if (expect.rfind(prefix, 0) != 0) fail(file, where, "a ratio claim expects 'a/b <= NUMBER', not '" + expect + "'");
+  if (expect.rfind(prefix, 0) != 0) fail_key(file, where, "a ratio claim expects 'a/b <= NUMBER', not '" + expect + "'");
   const std::string rest = expect.substr(prefix.size());
   char* end = nullptr;
   const double v = std::strtod(rest.c_str(), &end);
-  if (end == rest.c_str() || !(v > 0)) fail(file, where, "'" + rest + "' is not a positive number");
+  if (end == rest.c_str() || !(v > 0)) fail_key(file, where, "'" + rest + "' is not a positive number");
   return v;
 }
 
 ClaimSpec parse_claim(const YAML::Node& node, const fs::path& file, const std::string& where) {
-  if (!node.IsMap()) fail(file, where, "expected a map");
+  if (!node.IsMap()) fail_key(file, where, "expected a map");
   check_keys(node, file, where,
              {"id", "claim", "source", "sweep", "value", "test", "a", "b", "a_label", "b_label",
               "expect", "margin", "x", "log_x", "requires"});
   ClaimSpec c;
-  c.id = required(node, file, "id", where);
-  c.claim = required(node, file, "claim", where);
+  c.id = required_string(node, file, "id", where);
+  c.claim = required_string(node, file, "claim", where);
   c.source = optional_string(node, "source", "");
-  c.sweep = required(node, file, "sweep", where);
-  if (!node["value"]) fail(file, where + ".value", "missing (e.g. {metric: best_accuracy, format: percent})");
+  c.sweep = required_string(node, file, "sweep", where);
+  if (!node["value"]) fail_key(file, where + ".value", "missing (e.g. {metric: best_accuracy, format: percent})");
   c.value = parse_value_spec(node["value"], file, where + ".value");
-  c.test = parse_test(required(node, file, "test", where), file, where + ".test");
+  c.test = parse_test(required_string(node, file, "test", where), file, where + ".test");
   c.a = parse_filter(node["a"], file, where + ".a");
   if (c.test != ClaimTest::trend) c.b = parse_filter(node["b"], file, where + ".b");
   c.a_label = optional_string(node, "a_label", "a");
   c.b_label = optional_string(node, "b_label", "b");
-  c.expect = required(node, file, "expect", where);
+  c.expect = required_string(node, file, "expect", where);
   const std::string ew = where + ".expect";
   switch (c.test) {
     case ClaimTest::difference:
     case ClaimTest::slope:
-      if (c.expect != "a > b" && c.expect != "a < b") fail(file, ew, "expected 'a > b' or 'a < b', not '" + c.expect + "'");
+      if (c.expect != "a > b" && c.expect != "a < b") fail_key(file, ew, "expected 'a > b' or 'a < b', not '" + c.expect + "'");
       break;
     case ClaimTest::ratio:
       c.bound = parse_ratio_bound(c.expect, file, ew);
       break;
     case ClaimTest::trend:
       if (c.expect != "increasing" && c.expect != "decreasing")
-        fail(file, ew, "expected increasing or decreasing, not '" + c.expect + "'");
+        fail_key(file, ew, "expected increasing or decreasing, not '" + c.expect + "'");
       break;
   }
   if (node["margin"]) c.margin = required_number(node, file, "margin", where);
-  if (c.test == ClaimTest::slope || c.test == ClaimTest::trend) c.x = required(node, file, "x", where);
+  if (c.test == ClaimTest::slope || c.test == ClaimTest::trend) c.x = required_string(node, file, "x", where);
   if (node["log_x"]) c.log_x = node["log_x"].as<bool>();
   if (const YAML::Node r = node["requires"]) {
     const std::string rw = where + ".requires";
-    if (!r.IsMap()) fail(file, rw, "expected {side, measurement, at_most, text}");
+    if (!r.IsMap()) fail_key(file, rw, "expected {side, measurement, at_most, text}");
     check_keys(r, file, rw, {"side", "measurement", "at_most", "text"});
     ClaimPrecondition p;
-    p.side = required(r, file, "side", rw);
-    if (p.side != "a" && p.side != "b") fail(file, rw + ".side", "expected a or b");
-    p.measurement = required(r, file, "measurement", rw);
+    p.side = required_string(r, file, "side", rw);
+    if (p.side != "a" && p.side != "b") fail_key(file, rw + ".side", "expected a or b");
+    p.measurement = required_string(r, file, "measurement", rw);
     p.at_most = required_number(r, file, "at_most", rw);
     p.text = optional_string(r, "text", p.measurement + " <= " + std::to_string(p.at_most));
     c.precondition = p;
@@ -176,16 +156,22 @@ Side collect(const std::vector<RunFacts>& runs, const RunFilter& filter, const V
   return s;
 }
 
-double x_of(const RunFacts& run, const std::string& key) {
-  const std::string text = canonical_json(json_at_path(run.config, key));
+// A config value as a number: a memory size in bytes ("4GB"), or a plain number.
+std::optional<double> config_number(const std::string& text) {
   const double bytes = parse_memory_size(text);
   if (bytes >= 0) return bytes;
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size())
+  double v;
+  if (parse_double(text, &v)) return v;
+  return std::nullopt;
+}
+
+double x_of(const RunFacts& run, const std::string& key) {
+  const std::string text = canonical_json(json_at_path(run.config, key));
+  const auto v = config_number(text);
+  if (!v)
     throw std::runtime_error("claims: run " + std::to_string(run.id) + " has no number at config key '" +
                              key + "' (got '" + text + "')");
-  return v;
+  return *v;
 }
 
 // A filter value `max` (`min`) stands for the largest (smallest) numeric value of its key
@@ -202,12 +188,10 @@ RunFilter resolve_filter(const RunFilter& filter, const std::vector<RunFacts>& r
       const nlohmann::json* v = json_at_path(r.config, key);
       if (!v) continue;
       const std::string text = canonical_json(v);
-      const double bytes = parse_memory_size(text);
-      char* end = nullptr;
-      const double x = bytes >= 0 ? bytes : std::strtod(text.c_str(), &end);
-      if (bytes < 0 && (text.empty() || end != text.c_str() + text.size())) continue;
-      if (sign * x > best) {
-        best = sign * x;
+      const auto x = config_number(text);
+      if (!x) continue;
+      if (sign * *x > best) {
+        best = sign * *x;
         best_text = text;
       }
     }
@@ -223,10 +207,7 @@ std::string side_text(const std::string& label, const Side& s, const ValueSpec& 
   } else {
     const MeanInterval m = mean_interval(s.values);
     t += format_value(m.mean, value);
-    if (m.n > 1) {
-      ValueSpec width = value;
-      t += " ± " + format_value(m.half_width, width);
-    }
+    if (m.n > 1) t += " ± " + format_value(m.half_width, value);
     t += " (n=" + std::to_string(m.n) + ")";
   }
   if (s.oom) t += ", " + std::to_string(s.oom) + " OOM";
@@ -421,7 +402,7 @@ std::vector<ClaimSpec> load_claims(const fs::path& file) {
     for (std::size_t i = 0; i < root["claims"].size(); ++i) {
       claims.push_back(parse_claim(root["claims"][i], file, "claims[" + std::to_string(i) + "]"));
       if (!ids.insert(claims.back().id).second)
-        fail(file, "claims[" + std::to_string(i) + "].id", "'" + claims.back().id + "' is used twice");
+        fail_key(file, "claims[" + std::to_string(i) + "].id", "'" + claims.back().id + "' is used twice");
     }
   } catch (const YAML::Exception& e) {
     throw std::runtime_error("claims file " + file.string() + ": " + e.what());

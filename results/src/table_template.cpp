@@ -12,14 +12,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "results/src/yaml_keys.h"
+
 namespace pgd::results {
 namespace fs = std::filesystem;
 
 namespace {
-
-[[noreturn]] void fail(const fs::path& file, const std::string& key, const std::string& what) {
-  throw std::runtime_error(file.string() + ": key '" + key + "': " + what);
-}
 
 std::string format_number_canonical(double v) {
   if (std::isnan(v)) return "nan";
@@ -28,52 +26,18 @@ std::string format_number_canonical(double v) {
   return buf;
 }
 
-// Strict: the whole text must be a number (so "4GB" and "1/4" stay strings).
-bool parse_double(const std::string& text, double* out) {
-  if (text.empty()) return false;
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  double v = std::strtod(begin, &end);
-  if (end != begin + text.size()) return false;
-  // strtod accepts "inf"/"nan"/hex; config values never are, and treating them as words is safer.
-  for (char c : text)
-    if (std::isalpha(static_cast<unsigned char>(c)) && c != 'e' && c != 'E') return false;
-  *out = v;
-  return true;
-}
-
-void check_keys(const YAML::Node& node, const fs::path& file, const std::string& where,
-                const std::set<std::string>& allowed) {
-  for (const auto& kv : node) {
-    const std::string k = kv.first.as<std::string>();
-    if (!allowed.count(k)) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      fail(file, where.empty() ? k : where + "." + k, "unknown key (expected one of: " + list + ")");
-    }
-  }
-}
-
-std::string required_string(const YAML::Node& node, const fs::path& file, const std::string& key,
-                            const std::string& where) {
-  const YAML::Node v = node[key];
-  if (!v || !v.IsScalar() || v.Scalar().empty())
-    fail(file, where.empty() ? key : where + "." + key, "missing or not a string");
-  return v.Scalar();
-}
-
 AxisKey parse_axis_key(const YAML::Node& node, const fs::path& file, const std::string& where) {
-  if (!node.IsMap()) fail(file, where, "expected a map with key, label, labels");
+  if (!node.IsMap()) fail_key(file, where, "expected a map with key, label, labels");
   check_keys(node, file, where, {"key", "label", "labels"});
   AxisKey k;
   k.key = required_string(node, file, "key", where);
   k.label = node["label"] ? node["label"].as<std::string>() : k.key;
   if (const YAML::Node labels = node["labels"]) {
-    if (!labels.IsMap()) fail(file, where + ".labels", "expected a map value -> label");
+    if (!labels.IsMap()) fail_key(file, where + ".labels", "expected a map value -> label");
     std::set<std::string> seen;
     for (const auto& kv : labels) {  // yaml-cpp keeps document order: it is the display order
       const std::string value = canonical_scalar(kv.first.Scalar());
-      if (!seen.insert(value).second) fail(file, where + ".labels", "value '" + value + "' twice");
+      if (!seen.insert(value).second) fail_key(file, where + ".labels", "value '" + value + "' twice");
       k.labels.emplace_back(value, kv.second.as<std::string>());
     }
   }
@@ -84,18 +48,18 @@ Axis parse_axis(const YAML::Node& node, const fs::path& file, const std::string&
                 bool required) {
   Axis axis;
   if (!node) {
-    if (required) fail(file, where, "missing");
+    if (required) fail_key(file, where, "missing");
     return axis;
   }
-  if (!node.IsMap()) fail(file, where, "expected a map with keys and paper");
+  if (!node.IsMap()) fail_key(file, where, "expected a map with keys and paper");
   check_keys(node, file, where, {"keys", "paper"});
   const YAML::Node keys = node["keys"];
   if (!keys || !keys.IsSequence() || (required && keys.size() == 0))
-    fail(file, where + ".keys", "missing or not a list of keys");
+    fail_key(file, where + ".keys", "missing or not a list of keys");
   for (std::size_t i = 0; i < keys.size(); ++i)
     axis.keys.push_back(parse_axis_key(keys[i], file, where + ".keys[" + std::to_string(i) + "]"));
   if (const YAML::Node paper = node["paper"]) {
-    if (!paper.IsSequence()) fail(file, where + ".paper", "expected a list of value combinations");
+    if (!paper.IsSequence()) fail_key(file, where + ".paper", "expected a list of value combinations");
     std::set<std::vector<std::string>> seen;
     for (std::size_t i = 0; i < paper.size(); ++i) {
       const std::string at = where + ".paper[" + std::to_string(i) + "]";
@@ -105,12 +69,12 @@ Axis parse_axis(const YAML::Node& node, const fs::path& file, const std::string&
       } else if (paper[i].IsSequence()) {
         for (const auto& v : paper[i]) combo.push_back(canonical_scalar(v.Scalar()));
       } else {
-        fail(file, at, "expected a value or a list of values");
+        fail_key(file, at, "expected a value or a list of values");
       }
       if (combo.size() != axis.keys.size())
-        fail(file, at, "has " + std::to_string(combo.size()) + " values for " +
+        fail_key(file, at, "has " + std::to_string(combo.size()) + " values for " +
                            std::to_string(axis.keys.size()) + " keys");
-      if (!seen.insert(combo).second) fail(file, at, "listed twice");
+      if (!seen.insert(combo).second) fail_key(file, at, "listed twice");
       axis.paper.push_back(std::move(combo));
     }
   }
@@ -120,10 +84,10 @@ Axis parse_axis(const YAML::Node& node, const fs::path& file, const std::string&
 }  // namespace
 
 ValueSpec parse_value_spec(const YAML::Node& node, const fs::path& file, const std::string& where) {
-  if (!node.IsMap()) fail(file, where, "expected a map with metric or measurement");
+  if (!node.IsMap()) fail_key(file, where, "expected a map with metric or measurement");
   check_keys(node, file, where, {"metric", "measurement", "label", "format", "decimals", "better"});
   ValueSpec v;
-  if (node["metric"] && node["measurement"]) fail(file, where, "has both metric and measurement");
+  if (node["metric"] && node["measurement"]) fail_key(file, where, "has both metric and measurement");
   if (node["metric"]) {
     v.source = ValueSource::metric;
     v.name = required_string(node, file, "metric", where);
@@ -131,7 +95,7 @@ ValueSpec parse_value_spec(const YAML::Node& node, const fs::path& file, const s
     v.source = ValueSource::measurement;
     v.name = required_string(node, file, "measurement", where);
   } else {
-    fail(file, where, "needs metric (summary metric, epoch -1) or measurement");
+    fail_key(file, where, "needs metric (summary metric, epoch -1) or measurement");
   }
   v.label = node["label"] ? node["label"].as<std::string>() : v.name;
   v.format = node["format"] ? node["format"].as<std::string>() : "fixed";
@@ -140,9 +104,9 @@ ValueSpec parse_value_spec(const YAML::Node& node, const fs::path& file, const s
   auto f = std::find_if(formats.begin(), formats.end(),
                         [&](const auto& p) { return p.first == v.format; });
   if (f == formats.end())
-    fail(file, where + ".format", "'" + v.format + "' is not one of percent, fixed, ms, mib, gib, count");
+    fail_key(file, where + ".format", "'" + v.format + "' is not one of percent, fixed, ms, mib, gib, count");
   v.decimals = node["decimals"] ? node["decimals"].as<int>() : f->second;
-  if (v.decimals < 0 || v.decimals > 9) fail(file, where + ".decimals", "must be 0..9");
+  if (v.decimals < 0 || v.decimals > 9) fail_key(file, where + ".decimals", "must be 0..9");
   // Latency and memory are costs; everything else we tabulate (accuracy, QWK, throughput) is
   // better when higher. A template can say otherwise.
   const bool cost = v.name.find("latency") != std::string::npos ||
@@ -152,7 +116,7 @@ ValueSpec parse_value_spec(const YAML::Node& node, const fs::path& file, const s
     const std::string b = better.as<std::string>();
     if (b == "higher") v.higher_is_better = true;
     else if (b == "lower") v.higher_is_better = false;
-    else fail(file, where + ".better", "'" + b + "' is not higher or lower");
+    else fail_key(file, where + ".better", "'" + b + "' is not higher or lower");
   }
   return v;
 }
@@ -268,7 +232,7 @@ TableTemplate load_table_template(const fs::path& file) {
   } catch (const YAML::Exception& e) {
     throw std::runtime_error("table template " + file.string() + ": " + e.what());
   }
-  if (!root.IsMap()) fail(file, "(root)", "expected a map");
+  if (!root.IsMap()) fail_key(file, "(root)", "expected a map");
   TableTemplate t;
   t.file = file;
   t.name = file.stem().string();
@@ -280,7 +244,7 @@ TableTemplate load_table_template(const fs::path& file) {
     t.columns = parse_axis(root["columns"], file, "columns", false);
     const YAML::Node values = root["values"];
     if (!values || !values.IsSequence() || values.size() == 0)
-      fail(file, "values", "missing or not a non-empty list");
+      fail_key(file, "values", "missing or not a non-empty list");
     for (std::size_t i = 0; i < values.size(); ++i)
       t.values.push_back(parse_value_spec(values[i], file, "values[" + std::to_string(i) + "]"));
   } catch (const YAML::Exception& e) {
@@ -289,9 +253,9 @@ TableTemplate load_table_template(const fs::path& file) {
   std::set<std::string> keys;
   for (const Axis* axis : {&t.rows, &t.columns})
     for (const auto& k : axis->keys)
-      if (!keys.insert(k.key).second) fail(file, k.key, "used twice as a row or column key");
+      if (!keys.insert(k.key).second) fail_key(file, k.key, "used twice as a row or column key");
   if (!t.columns.paper.empty() && t.columns.keys.empty())
-    fail(file, "columns.paper", "given without column keys");
+    fail_key(file, "columns.paper", "given without column keys");
   return t;
 }
 
