@@ -17,7 +17,7 @@ enum class BackboneMode { Classifier, Encoder, FeatureMap };
 
 struct BackboneOptions {
   std::string name = "resnet50";   // resnet18 | resnet34 | resnet50 | mobilenetv2
-  double width = 1.0;              // MobileNetV2 width multiplier; ResNets accept 1.0 only
+  double width = 1.0;              // channel multiplier (torchvision's weights need 1.0)
   BackboneMode mode = BackboneMode::Classifier;
   int64_t num_classes = 1000;      // Classifier
   int64_t out_dim = 256;           // Encoder: D
