@@ -2,6 +2,7 @@
 // this database. The shard is ATTACHed to our connection so that rows are copied by SQLite with
 // INSERT ... SELECT, in one write transaction: a failed merge leaves this database as it was.
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "harness/store/result_store.h"
@@ -23,7 +24,7 @@ const char* child_columns(const std::string& table) {
   return "name, value, unit";
 }
 
-// How far a run got: a more advanced shard run may replace ours, a less advanced one is ignored.
+// How far a run got within one attempt.
 int progress(const std::string& status) {
   if (status == "done" || status == "oom") return 3;
   if (status == "failed" || status == "cancelled") return 2;
@@ -31,11 +32,34 @@ int progress(const std::string& status) {
   return 0;  // pending
 }
 
-bool finished(const std::string& status) { return progress(status) >= 2; }
+bool terminal(const std::string& status) { return progress(status) == 3; }
+
+// Where a run's row stands in its history. Within one shard a run only ever moves up this order
+// (pending < running < failed/cancelled < running again with attempts + 1 < ... < done/oom), so
+// keeping the greater of two snapshots, whatever the order they arrive in, converges on the
+// latest: merging while tasks run, twice, or out of order ends where one final merge would.
+// A done/oom run outranks any unfinished one, whatever its attempt count (a result is never
+// thrown away for a later failure elsewhere).
+struct RunState {
+  std::string status;
+  int64_t attempts = 0;
+  std::string last_seen;  // finished_at, else heartbeat_at: the newer snapshot of equal rank
+};
+
+// <0, 0 or >0 as a is behind, level with or ahead of b.
+int compare(const RunState& a, const RunState& b) {
+  const auto rank = [](const RunState& r) {
+    return std::make_tuple(terminal(r.status) ? 1 : 0, r.attempts, progress(r.status));
+  };
+  if (rank(a) != rank(b)) return rank(a) < rank(b) ? -1 : 1;
+  if (terminal(a.status)) return 0;  // two finished results of the same attempt: not ordered
+  return a.last_seen.compare(b.last_seen);
+}
 
 struct ShardRun {
   int64_t id = 0;
-  std::string status, config_hash, started_at, sweep_name, spec_hash;
+  RunState state;
+  std::string config_hash, started_at, sweep_name, spec_hash;
   int64_t cell = 0;
   bool in_sweep = false;
   int64_t target_sweep = 0;
@@ -43,7 +67,7 @@ struct ShardRun {
 
 struct TargetRun {
   int64_t id = 0;
-  std::string status;
+  RunState state;
 };
 
 // DETACHes the shard however the merge ends (DETACH is refused inside a transaction, so this
@@ -89,7 +113,7 @@ void copy_sweeps(Db& db) {
 std::vector<ShardRun> shard_runs(const Db& db) {
   Statement s = db.prepare(
       "SELECT r.id, r.status, r.config_hash, r.started_at, r.cell, r.sweep_id IS NOT NULL, "
-      "       s.name, s.spec_hash, m.id "
+      "       s.name, s.spec_hash, m.id, r.attempts, coalesce(r.finished_at, r.heartbeat_at, '') "
       "FROM shard.runs r "
       "LEFT JOIN shard.sweeps s ON s.id = r.sweep_id "
       "LEFT JOIN main.sweeps m ON m.name = s.name AND m.spec_hash = s.spec_hash "
@@ -98,7 +122,7 @@ std::vector<ShardRun> shard_runs(const Db& db) {
   while (s.step()) {
     ShardRun r;
     r.id = s.column_int(0);
-    r.status = s.column_text(1);
+    r.state.status = s.column_text(1);
     r.config_hash = s.column_text(2);
     r.started_at = s.column_text(3);
     r.cell = s.column_int(4);
@@ -106,6 +130,8 @@ std::vector<ShardRun> shard_runs(const Db& db) {
     r.sweep_name = s.column_text(6);
     r.spec_hash = s.column_text(7);
     r.target_sweep = s.column_int(8);
+    r.state.attempts = s.column_int(9);
+    r.state.last_seen = s.column_text(10);
     out.push_back(std::move(r));
   }
   return out;
@@ -113,15 +139,15 @@ std::vector<ShardRun> shard_runs(const Db& db) {
 
 std::optional<TargetRun> find_target(const Db& db, const ShardRun& r) {
   Statement s = r.in_sweep
-                    ? db.prepare("SELECT id, status FROM main.runs "
-                                 "WHERE sweep_id = ?1 AND config_hash = ?2")
-                    : db.prepare("SELECT id, status FROM main.runs "
+                    ? db.prepare("SELECT id, status, attempts, coalesce(finished_at, heartbeat_at, '') "
+                                 "FROM main.runs WHERE sweep_id = ?1 AND config_hash = ?2")
+                    : db.prepare("SELECT id, status, attempts, coalesce(finished_at, heartbeat_at, '') FROM main.runs "
                                  "WHERE sweep_id IS NULL AND config_hash = ?2 AND started_at IS ?3");
   if (r.in_sweep) s.bind_int(1, r.target_sweep);
   s.bind_text(2, r.config_hash);
   if (!r.in_sweep) s.bind_text_or_null(3, r.started_at);
   if (!s.step()) return std::nullopt;
-  return TargetRun{s.column_int(0), s.column_text(1)};
+  return TargetRun{s.column_int(0), RunState{s.column_text(1), s.column_int(2), s.column_text(3)}};
 }
 
 // Same rows (as multisets up to duplicates: equal counts and no row on either side missing from
@@ -184,8 +210,9 @@ std::string describe(const ShardRun& r, const TargetRun& t, const std::string& w
   std::string who = r.in_sweep ? "sweep '" + r.sweep_name + "' (spec " + r.spec_hash + ") cell " +
                                      std::to_string(r.cell) + " config " + r.config_hash
                                : "single run config " + r.config_hash + " started " + r.started_at;
-  return who + ": kept run " + std::to_string(t.id) + " (" + t.status + ") over shard run " +
-         std::to_string(r.id) + " (" + r.status + "): " + why;
+  return who + ": kept run " + std::to_string(t.id) + " (" + t.state.status + ", attempt " +
+         std::to_string(t.state.attempts) + ") over shard run " + std::to_string(r.id) + " (" + r.state.status +
+         ", attempt " + std::to_string(r.state.attempts) + "): " + why;
 }
 
 // Decides and applies what one shard run does to this database (see the header's table).
@@ -196,23 +223,19 @@ void merge_run(Db& db, const ShardRun& r, ResultStore::MergeReport& report) {
     ++report.added;
     return;
   }
-  if (t->status == r.status && same_results(db, t->id, r.id)) {
-    ++report.skipped;
-    return;
-  }
-  const bool ours_replaceable = t->status != "running" && progress(r.status) > progress(t->status);
-  if (finished(r.status) && ours_replaceable) {
+  const int order = compare(r.state, t->state);
+  if (order > 0) {
     replace_run(db, t->id, r);
     ++report.replaced;
     return;
   }
-  if (!finished(r.status) || progress(r.status) < progress(t->status)) {
-    ++report.skipped;  // ours got further; the shard has nothing to add
+  if (order < 0 || t->state.status == r.state.status && same_results(db, t->id, r.id) ||
+      !terminal(r.state.status)) {
+    ++report.skipped;  // ours is as far or further; the shard has nothing to add
     return;
   }
   ++report.conflicts;
-  report.conflict_details.push_back(describe(
-      r, *t, t->status == "running" ? "ours is still running" : "different finished results"));
+  report.conflict_details.push_back(describe(r, *t, "different finished results of the same attempt"));
 }
 
 }  // namespace

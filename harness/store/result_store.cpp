@@ -356,21 +356,39 @@ void ResultStore::add_metric(int64_t run_id, int64_t epoch, const std::string& s
   });
 }
 
+namespace {
+
+// Inside the caller's transaction.
+void insert_predictions(detail::Db& db, int64_t run_id, const std::string& split,
+                        const std::vector<ResultStore::Prediction>& p) {
+  Statement s = db.prepare(
+      "INSERT INTO predictions (run_id, split, sample_id, label, predicted) VALUES (?1, ?2, ?3, ?4, ?5)");
+  for (const ResultStore::Prediction& one : p) {
+    s.reset();
+    s.bind_int(1, run_id).bind_text(2, split).bind_text(3, one.sample_id);
+    s.bind_int(4, one.label).bind_int(5, one.predicted);
+    s.run();
+  }
+}
+
+}  // namespace
+
+void ResultStore::replace_predictions(int64_t run_id, const std::string& split,
+                                      const std::vector<Prediction>& p) {
+  auto& db = impl_->db;
+  detail::write_transaction(db, [&] {
+    Statement del = db.prepare("DELETE FROM predictions WHERE run_id = ?1 AND split = ?2");
+    del.bind_int(1, run_id).bind_text(2, split);
+    del.run();
+    insert_predictions(db, run_id, split, p);
+  });
+}
+
 void ResultStore::add_predictions(int64_t run_id, const std::string& split,
                                   const std::vector<Prediction>& p) {
   if (p.empty()) return;
   auto& db = impl_->db;
-  detail::write_transaction(db, [&] {
-    Statement s = db.prepare(
-        "INSERT INTO predictions (run_id, split, sample_id, label, predicted) "
-        "VALUES (?1, ?2, ?3, ?4, ?5)");
-    for (const Prediction& one : p) {
-      s.reset();
-      s.bind_int(1, run_id).bind_text(2, split).bind_text(3, one.sample_id);
-      s.bind_int(4, one.label).bind_int(5, one.predicted);
-      s.run();
-    }
-  });
+  detail::write_transaction(db, [&] { insert_predictions(db, run_id, split, p); });
 }
 
 void ResultStore::add_measurement(int64_t run_id, const std::string& name, double value,

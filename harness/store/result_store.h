@@ -124,6 +124,9 @@ class ResultStore {
     int64_t predicted;
   };
   void add_predictions(int64_t run_id, const std::string& split, const std::vector<Prediction>& p);
+  // The run's predictions on `split` become `p` (one transaction): what a run stores for its best
+  // epoch, each time a better one replaces it.
+  void replace_predictions(int64_t run_id, const std::string& split, const std::vector<Prediction>& p);
   void add_measurement(int64_t run_id, const std::string& name, double value,
                        const std::string& unit);
 
@@ -144,15 +147,17 @@ class ResultStore {
 
   // Copies the sweeps and runs (with metrics, predictions, measurements) of another database
   // (a shard) into this one, in one transaction. A run is identified by (sweep name, spec hash,
-  // config hash), or (config hash, started_at) outside a sweep. Per shard run:
+  // config hash), or (config hash, started_at) outside a sweep. Of two rows of one run the one
+  // further along is kept: done/oom over anything unfinished; then more attempts; then
+  // pending < running < failed/cancelled; then the newer finish or heartbeat. Per shard run:
   //  - absent here                                       -> added
-  //  - here pending (or failed/cancelled while the shard's is done/oom), shard's finished
-  //                                                      -> replaced by the shard's
-  //  - same status and the same metrics, predictions and measurements, or the shard's is less
-  //    advanced (pending/running, or failed while ours is done)   -> skipped
-  //  - otherwise (different finished results, or ours is running) -> conflict: ours is kept and
-  //    a line naming the sweep, cell, hash and both statuses goes to conflict_details.
-  // Merging the same shard twice adds nothing. The shard must exist and is migrated if older.
+  //  - further along than ours                           -> replaced by the shard's
+  //  - level with or behind ours                         -> skipped
+  //  - both done/oom at the same attempt, with a different status or results -> conflict: ours
+  //    is kept and a line naming the sweep, cell, hash and both statuses goes to conflict_details.
+  // Within a shard a run only moves forward in that order, so merges converge: merging while
+  // tasks run, twice, or out of order ends as one merge at the end would. The shard must exist
+  // and is migrated if older.
   struct MergeReport {
     int64_t added = 0, skipped = 0, conflicts = 0;
     int64_t replaced = 0;  // target runs overwritten by a more finished shard run

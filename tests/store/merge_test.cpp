@@ -1,4 +1,6 @@
 // merge_from: shards written by separate cluster tasks folded into one database.
+#include <functional>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -104,6 +106,7 @@ TEST_F(MergeTest, DoneReplacesFailedButNotTheOtherWayRound) {
   EXPECT_EQ(count(x, "SELECT count(*) FROM metrics"), 2);
 }
 
+// Two shards that both finished the same attempt of a run differently: no order between them.
 TEST_F(MergeTest, DoneVersusOomIsAConflict) {
   write_shard("a.db", {2}, "done");
   write_shard("b.db", {2}, "oom");
@@ -112,6 +115,86 @@ TEST_F(MergeTest, DoneVersusOomIsAConflict) {
   const auto r = merge(x, "b.db");
   EXPECT_EQ(r.conflicts, 1);
   EXPECT_THAT(r.conflict_details.at(0), HasSubstr("oom"));
+}
+
+// Issue 17, item 2: a shard merged while its task still ran stored a `running` row, and the
+// later `done` shard was then refused as a conflict ("ours is still running"), forever. Now the
+// snapshots of one shard, merged in any order and any number of times, end where merging the
+// last one alone ends.
+TEST_F(MergeTest, SnapshotsOfAShardMergedInAnyOrderConvergeOnItsLastState) {
+  const auto shard = path("cell.db");
+  std::vector<std::filesystem::path> snapshots;
+  auto snapshot = [&] {  // the store is closed here, so the file holds everything (WAL folded in)
+    const auto to = path("snap-" + std::to_string(snapshots.size()) + ".db");
+    std::filesystem::copy_file(shard, to);
+    snapshots.push_back(to);
+  };
+  int64_t sweep = 0;
+  {
+    ResultStore s(shard);
+    sweep = testing::make_sweep(s, 2);
+  }
+  snapshot();  // 0: both cells pending
+  const auto prov = testing::test_provenance();
+  ClaimRules retry;
+  retry.retry_unfinished = true;
+  auto step = [&](const std::function<void(ResultStore&)>& f) {
+    {
+      ResultStore s(shard);
+      f(s);
+    }
+    snapshot();
+  };
+  int64_t id = 0;
+  step([&](ResultStore& s) {  // 1: cell 0 running, one epoch recorded
+    id = s.claim_next(sweep, "task:1", prov, retry)->id;
+    s.add_metric(id, 0, "val", "accuracy", 0.2);
+  });
+  step([&](ResultStore& s) { s.finish_run(id, "failed", "killed"); });  // 2: attempt 1 failed
+  step([&](ResultStore& s) {                                            // 3: attempt 2 running
+    ASSERT_EQ(s.claim_next(sweep, "task:2", prov, retry)->id, id);
+    s.add_metric(id, 0, "val", "accuracy", 0.3);
+  });
+  step([&](ResultStore& s) { s.heartbeat(id); });  // 4: still running, newer heartbeat
+  step([&](ResultStore& s) {                       // 5: attempt 2 done; cell 1 running
+    s.add_metric(id, 1, "val", "accuracy", 0.4);
+    s.finish_run(id, "done");
+    s.claim_next(sweep, "task:2", prov, retry);
+  });
+
+  auto state = [&](const std::string& db_name) {
+    ResultStore x(path(db_name));
+    std::string out;
+    for (const auto& row : x.query("SELECT r.cell, r.status, r.attempts, r.owner, "
+                                   "group_concat(m.epoch || ':' || m.value, ',') "
+                                   "FROM runs r LEFT JOIN metrics m ON m.run_id = r.id "
+                                   "GROUP BY r.id ORDER BY r.cell").rows) {
+      for (const auto& v : row) out += v.value_or("NULL") + "|";
+      out += "\n";
+    }
+    return out;
+  };
+  {
+    ResultStore once(path("once.db"));
+    EXPECT_EQ(once.merge_from(snapshots.back()).conflicts, 0);
+  }
+  const std::string expected = state("once.db");
+  EXPECT_NE(expected.find("0|done|2|task:2|0:0.3,1:0.4|"), std::string::npos) << expected;
+  EXPECT_NE(expected.find("1|running|1|"), std::string::npos) << expected;
+
+  const std::vector<std::vector<size_t>> orders = {
+      {0, 1, 2, 3, 4, 5}, {5, 4, 3, 2, 1, 0}, {3, 1, 5, 0, 4, 2}, {1, 1, 4, 4, 5, 5, 2}};
+  for (size_t o = 0; o < orders.size(); ++o) {
+    const std::string name = "order-" + std::to_string(o) + ".db";
+    {
+      ResultStore x(path(name));
+      for (size_t i : orders[o]) {
+        const auto r = x.merge_from(snapshots[i]);
+        EXPECT_EQ(r.conflicts, 0) << "order " << o << " snapshot " << i;
+      }
+    }
+    EXPECT_EQ(state(name), expected) << "order " << o;
+  }
 }
 
 TEST_F(MergeTest, DifferentSpecHashesAreDifferentSweeps) {
