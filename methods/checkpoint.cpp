@@ -2,9 +2,11 @@
 
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 namespace pgd::methods {
@@ -67,6 +69,20 @@ torch::serialize::InputArchive open_archive(const std::string& path, torch::Devi
   return archive;
 }
 
+// The process's default CPU generator draws what the method does not draw from its own one
+// (dropout masks): a resumed run must continue its sequence, or it is not the run it replaces.
+torch::Tensor default_cpu_generator_state() {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return gen.get_state();
+}
+
+void set_default_cpu_generator_state(const torch::Tensor& state) {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state.to(torch::kCPU));
+}
+
 }  // namespace
 
 void write_checkpoint(const std::string& path, const torch::nn::Module& model,
@@ -79,6 +95,7 @@ void write_checkpoint(const std::string& path, const torch::nn::Module& model,
   optimizer.save(optimizer_archive);
   archive.write("optimizer", optimizer_archive);
   if (rng_state.defined()) archive.write("rng_state", rng_state);
+  archive.write("global_rng_state", default_cpu_generator_state());
   // Written beside and renamed, so a run killed mid-write keeps its previous checkpoint.
   const std::string partial = path + ".partial";
   archive.save_to(partial);
@@ -113,6 +130,8 @@ torch::Tensor read_checkpoint(const std::string& path, torch::nn::Module& model,
     throw std::runtime_error("checkpoint '" + path + "' holds no optimizer state");
   optimizer.load(optimizer_archive);
 
+  torch::Tensor global_state;
+  if (archive.try_read("global_rng_state", global_state)) set_default_cpu_generator_state(global_state);
   torch::Tensor rng_state;
   if (!archive.try_read("rng_state", rng_state)) rng_state = torch::Tensor();
   return rng_state;

@@ -3,6 +3,7 @@
 //   model/     the network's parameters and buffers, nested by module as Module::save writes them
 //   optimizer/ Adam's param groups and state + the schedule position (ScheduledAdam::save)
 //   rng_state  the method's generator state (uint8), when it has one
+//   global_rng_state  the process's default CPU generator (dropout), restored by read_checkpoint
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ void write_checkpoint(const std::string& path, const torch::nn::Module& model,
 
 // For resuming the same run: every model tensor must be in the file with the same shape (throws
 // std::runtime_error naming the first offenders). Tensors are copied into the existing ones,
-// so the optimizer keeps pointing at the model's parameters. Returns the saved rng state
+// so the optimizer keeps pointing at the model's parameters. Restores the default CPU generator
+// when the file holds its state (files written before it did resume without). Returns the saved rng state
 // (undefined when the file has none). `device`: where the optimizer state is loaded to.
 torch::Tensor read_checkpoint(const std::string& path, torch::nn::Module& model,
                               ScheduledAdam& optimizer, torch::Device device);

@@ -1,8 +1,9 @@
-// patchgd runs list / patchgd query "SQL": read the results database.
+// patchgd runs list|unfinished / patchgd query "SQL": read the results database.
 #include <algorithm>
 #include <iostream>
 
 #include "harness/cli/cli_common.h"
+#include "harness/runner/slurm_script.h"
 #include "harness/store/result_store.h"
 
 namespace pgd::cli {
@@ -44,18 +45,45 @@ void print_table(const store::QueryResult& q, bool tsv) {
 
 }  // namespace
 
+// patchgd runs unfinished JOB_DIR: the cells of an emitted Slurm job not yet done or oom.
+int print_unfinished(const std::string& job_dir, bool quiet) {
+  runner::UnfinishedCells u;
+  try {
+    u = runner::unfinished_cells(job_dir);
+  } catch (const store::StoreError&) {
+    throw;  // a shard that is not a results database: exit 3, as for any database problem
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());  // no job there, or a damaged job.json: the argument is at fault
+  }
+  const std::string list = runner::array_list(u.unfinished);
+  if (quiet) {
+    std::cout << list << std::endl;
+    return 0;
+  }
+  std::cout << u.unfinished.size() << " of " << u.cells << " cells unfinished" << (list.empty() ? "" : ": " + list)
+            << std::endl;
+  if (!u.unfinished.empty()) std::cout << "resubmit: sbatch --array=" << list << " " << u.script.string() << std::endl;
+  return 0;
+}
+
 int cmd_runs(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd runs list", "List runs with their status and key settings.");
+    cxxopts::Options opts("patchgd runs", "patchgd runs list: runs with their status and key settings.\n"
+                                          "patchgd runs unfinished JOB_DIR: the cells of a Slurm job (from sweep "
+                                          "--emit-slurm) without a done/oom run in their shard, as sbatch --array=.");
     add_db_option(opts);
     opts.add_options()("sweep", "only this sweep (name)", cxxopts::value<std::string>()->default_value(""))(
         "status", "only this status", cxxopts::value<std::string>()->default_value(""))(
-        "tsv", "tab-separated output")("action", "list", cxxopts::value<std::vector<std::string>>());
+        "tsv", "tab-separated output")("quiet", "unfinished: print only the --array list")(
+        "action", "list | unfinished JOB_DIR", cxxopts::value<std::vector<std::string>>());
     opts.parse_positional({"action"});
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
-    if (!r.count("action") || r["action"].as<std::vector<std::string>>() != std::vector<std::string>{"list"})
-      throw UsageError("usage: patchgd runs list [--sweep NAME] [--status S] [--db PATH]");
+    const auto action = r.count("action") ? r["action"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (action.size() == 2 && action[0] == "unfinished") return print_unfinished(action[1], r.count("quiet") > 0);
+    if (action != std::vector<std::string>{"list"})
+      throw UsageError("usage: patchgd runs list [--sweep NAME] [--status S] [--db PATH]\n"
+                       "       patchgd runs unfinished JOB_DIR [--quiet]");
     store::ResultStore db(db_path(r));
     const auto q = db.run_listing(r["sweep"].as<std::string>(), r["status"].as<std::string>());
     print_table(q, r.count("tsv") > 0);

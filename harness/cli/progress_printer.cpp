@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <utility>
 
 #include "harness/cli/cli_common.h"
 
@@ -18,17 +19,20 @@ std::string format_duration(double seconds) {
   return buf;
 }
 
-ProgressPrinter::ProgressPrinter() : tty_(isatty(STDERR_FILENO) == 1) {}
+ProgressPrinter::ProgressPrinter(std::string prefix)
+    : prefix_(std::move(prefix)), tty_(prefix_.empty() && isatty(STDERR_FILENO) == 1) {}
+
+void ProgressPrinter::line(const std::string& text) {
+  clear_bar();
+  std::cerr << (prefix_ + text + "\n") << std::flush;
+}
 
 void ProgressPrinter::clear_bar() {
   if (bar_shown_) std::cerr << "\r\033[K";
   bar_shown_ = false;
 }
 
-void ProgressPrinter::on_message(const std::string& text) {
-  clear_bar();
-  std::cerr << "  " << text << std::endl;
-}
+void ProgressPrinter::on_message(const std::string& text) { line("  " + text); }
 
 void ProgressPrinter::on_step(const runner::StepProgress& p) {
   if (!tty_) return;  // plain output gets one line per epoch instead
@@ -48,26 +52,23 @@ void ProgressPrinter::on_step(const runner::StepProgress& p) {
 }
 
 void ProgressPrinter::on_epoch(const runner::EpochSummary& s) {
-  clear_bar();
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "  epoch %lld/%lld  train loss %.4f acc %.3f | val loss %.4f acc %.3f qwk %.3f | %s",
                 static_cast<long long>(s.epoch), static_cast<long long>(s.epochs), s.train_loss,
                 s.train_accuracy, s.val_loss, s.val_accuracy, s.val_qwk,
                 format_duration(s.seconds).c_str());
-  std::cerr << buf << std::endl;
+  line(buf);
 }
 
 void ProgressPrinter::on_run_start(int64_t cell, int64_t cells, const std::vector<std::string>& overrides,
                                    const std::string& config_hash) {
-  clear_bar();
-  std::cerr << "run " << cell + 1 << "/" << cells << " [" << config_hash.substr(0, 12) << "] "
-            << join(overrides, " ") << std::endl;
+  line("run " + std::to_string(cell + 1) + "/" + std::to_string(cells) + " [" + config_hash.substr(0, 12) +
+       "] " + join(overrides, " "));
 }
 
 void ProgressPrinter::on_run_end(int64_t cell, const std::string& status, const std::string& error) {
-  clear_bar();
-  std::cerr << "  -> " << status << (error.empty() ? "" : ": " + error) << std::endl;
+  line("  -> " + status + (error.empty() ? "" : ": " + error));
 }
 
 }  // namespace pgd::cli

@@ -1,5 +1,7 @@
 #pragma once
 // Shows a run's progress: a redrawn bar on a terminal, plain log lines otherwise (CI, files).
+// A sweep worker (`--workers`) prefixes its lines and never draws a bar, so that several
+// workers can share one terminal; each line is written in one call, so lines do not mix.
 #include <chrono>
 #include <string>
 
@@ -9,7 +11,7 @@ namespace pgd::cli {
 
 class ProgressPrinter : public runner::SweepObserver {
  public:
-  ProgressPrinter();
+  explicit ProgressPrinter(std::string prefix = "");
   void on_message(const std::string& text) override;
   void on_step(const runner::StepProgress& p) override;
   void on_epoch(const runner::EpochSummary& s) override;
@@ -19,6 +21,8 @@ class ProgressPrinter : public runner::SweepObserver {
 
  private:
   void clear_bar();
+  void line(const std::string& text);
+  std::string prefix_;
   bool tty_;
   bool bar_shown_ = false;
   std::chrono::steady_clock::time_point last_draw_;

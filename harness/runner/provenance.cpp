@@ -1,10 +1,10 @@
 #include "harness/runner/provenance.h"
 
-#include <thread>
 
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include "harness/runner/thread_count.h"
 #include "harness/store/provenance.h"
 
 #ifdef PATCHGD_WITH_CUDA
@@ -17,7 +17,7 @@ namespace pgd::runner {
 store::Provenance current_provenance(int64_t threads) {
   store::Provenance p = store::collect_provenance(PATCHGD_SOURCE_DIR);
   p.torch_version = TORCH_VERSION;
-  p.threads = threads > 0 ? threads : static_cast<int64_t>(std::thread::hardware_concurrency());
+  p.threads = resolve_thread_count(threads);
 #ifdef PATCHGD_WITH_CUDA
   if (torch::cuda::is_available()) {
     cudaDeviceProp prop;

@@ -17,6 +17,7 @@
 #include "harness/memory/memory_cap.h"
 #include "harness/runner/batch_size_search.h"
 #include "harness/runner/classification_metrics.h"
+#include "harness/runner/thread_count.h"
 #include "harness/runner/config_validation.h"
 #include "harness/runner/error_text.h"
 #include "harness/runner/latency_meter.h"
@@ -79,8 +80,14 @@ struct RunState {
   void message(const std::string& text) const {
     if (ctx.observer) ctx.observer->on_message(text);
   }
-  void metric(int64_t epoch, const std::string& split, const std::string& name, double v) const {
+  // Every metric written, kept for checkpoints: a resumed attempt starts with an empty row
+  // (claim_next clears it) and puts back the epochs its checkpoint covers.
+  nlohmann::json history = nlohmann::json::array();
+  std::vector<store::ResultStore::Prediction> best_predictions;  // the best epoch's, as stored
+
+  void metric(int64_t epoch, const std::string& split, const std::string& name, double v) {
     ctx.store->add_metric(ctx.run_id, epoch, split, name, v);
+    history.push_back({epoch, split, name, std::isnan(v) ? nlohmann::json() : nlohmann::json(v)});
   }
   void measurement(const std::string& name, double v, const std::string& unit) const {
     ctx.store->add_measurement(ctx.run_id, name, v, unit);
@@ -254,7 +261,7 @@ struct BestSoFar {
   double last_accuracy = 0, last_qwk = 0;
 };
 
-void write_summary(const RunState& st, const BestSoFar& best) {
+void write_summary(RunState& st, const BestSoFar& best) {
   st.metric(-1, "val", "best_accuracy", best.accuracy);
   st.metric(-1, "val", "best_qwk", best.qwk);
   st.metric(-1, "val", "best_epoch", static_cast<double>(best.epoch));
@@ -262,10 +269,12 @@ void write_summary(const RunState& st, const BestSoFar& best) {
   st.metric(-1, "val", "last_qwk", best.last_qwk);
 }
 
-void store_predictions(const RunState& st, const PassResult& r) {
+// The best epoch's predictions replace the previous best's (one row per validation image).
+void store_predictions(RunState& st, const PassResult& r) {
   std::vector<store::ResultStore::Prediction> preds;
   for (size_t i = 0; i < r.labels.size(); ++i) preds.push_back({r.ids[i], r.labels[i], r.predicted[i]});
-  st.ctx.store->add_predictions(st.ctx.run_id, "val", preds);
+  st.ctx.store->replace_predictions(st.ctx.run_id, "val", preds);
+  st.best_predictions = std::move(preds);
 }
 
 // Checkpoint paths for resuming: <checkpoint_dir>/<config hash>.{pt,json}.
@@ -290,10 +299,28 @@ void save_checkpoint(const RunState& st, const CheckpointFiles& f, int64_t next_
   st.method->save_checkpoint(tmp_model.string());
   nlohmann::json s = {{"next_epoch", next_epoch}, {"best_accuracy", best.accuracy},
                       {"best_qwk", best.qwk}, {"best_epoch", best.epoch},
-                      {"last_accuracy", best.last_accuracy}, {"last_qwk", best.last_qwk}};
+                      {"last_accuracy", best.last_accuracy}, {"last_qwk", best.last_qwk},
+                      {"metrics", st.history}, {"predictions", nlohmann::json::array()}};
+  for (const auto& p : st.best_predictions) s["predictions"].push_back({p.sample_id, p.label, p.predicted});
   std::ofstream(tmp_state) << s.dump();
   fs::rename(tmp_model, f.model);  // the state file names the epoch the model file belongs to
   fs::rename(tmp_state, f.state);
+}
+
+// Puts back the metrics and best predictions the checkpoint's epochs wrote (this attempt's row
+// started empty), so that a resumed run holds its whole history, as an uninterrupted one does.
+void restore_results(RunState& st, const nlohmann::json& s) {
+  if (s.contains("metrics") && s["metrics"].is_array())
+    for (const auto& row : s["metrics"])
+      st.metric(row.at(0).get<int64_t>(), row.at(1).get<std::string>(), row.at(2).get<std::string>(),
+                row.at(3).is_null() ? std::nan("") : row.at(3).get<double>());
+  if (s.contains("predictions") && s["predictions"].is_array() && !s["predictions"].empty()) {
+    std::vector<store::ResultStore::Prediction> preds;
+    for (const auto& p : s["predictions"])
+      preds.push_back({p.at(0).get<std::string>(), p.at(1).get<int64_t>(), p.at(2).get<int64_t>()});
+    st.ctx.store->replace_predictions(st.ctx.run_id, "val", preds);
+    st.best_predictions = std::move(preds);
+  }
 }
 
 int64_t load_checkpoint(RunState& st, const CheckpointFiles& f, BestSoFar& best) {
@@ -307,6 +334,7 @@ int64_t load_checkpoint(RunState& st, const CheckpointFiles& f, BestSoFar& best)
   best.epoch = s.value("best_epoch", int64_t{-1});
   best.last_accuracy = s.value("last_accuracy", 0.0);
   best.last_qwk = s.value("last_qwk", 0.0);
+  restore_results(st, s);
   st.message("resuming from checkpoint " + f.model.string() + " at epoch " +
              std::to_string(s["next_epoch"].get<int64_t>() + 1));
   return s["next_epoch"].get<int64_t>();
@@ -402,8 +430,7 @@ void prepare(RunState& st) {
   // The CLI validated already; direct callers (tests, embedders) get the same checks here.
   validate_config(st.config, /*check_model=*/false);
   const int64_t threads = cfg.get_int_or("threads", 0);
-  torch::set_num_threads(threads > 0 ? static_cast<int>(threads)
-                                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  torch::set_num_threads(static_cast<int>(resolve_thread_count(threads)));
   st.device = resolve_device(cfg);
   st.seed = cfg.get_int("seed");
   const auto train = cfg.at("train");
@@ -439,6 +466,7 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
     memory::install_capping_cpu_allocator();
     cap.emplace(memory::parse_bytes(st.cfg.at("memory").get_string("cap")), st.device);  // validated
     resolve_auto_batches(st);
+    st.measurement("batch_size", static_cast<double>(st.batch), "images");  // as used, `auto` resolved
     const auto& eb = st.config["eval"]["batch_size"];
     st.eval_batch = eb.is_number_integer() && eb.get<int64_t>() > 0 ? eb.get<int64_t>() : st.batch;
     st.method = build_method(st);

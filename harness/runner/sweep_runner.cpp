@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <optional>
+#include <thread>
 
 namespace pgd::runner {
 namespace {
@@ -34,6 +37,22 @@ bool owner_is_dead_here(const std::string& owner) {
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
+constexpr double kWaitPollSeconds = 5.0;
+
+// A run of the cell (or of any cell, cell < 0) that another process holds as running.
+std::optional<store::RunRecord> running_elsewhere(store::ResultStore& db, int64_t sweep_id, int64_t cell,
+                                                  const std::string& owner) {
+  for (const auto& run : db.runs(sweep_id))
+    if (run.status == "running" && run.owner != owner && (cell < 0 || run.cell == cell)) return run;
+  return std::nullopt;
+}
+
+void pause(double seconds, const std::atomic<bool>* stop) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < until && !(stop && stop->load()))
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
 }  // namespace
 
 int64_t release_abandoned_runs(store::ResultStore& db, int64_t sweep_id) {
@@ -46,8 +65,7 @@ int64_t release_abandoned_runs(store::ResultStore& db, int64_t sweep_id) {
   return n;
 }
 
-SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, SweepObserver* observer,
-                      const std::atomic<bool>* stop) {
+RegisteredSweep register_sweep(store::ResultStore& db, const SweepOptions& options) {
   const auto config_dir =
       options.config_dir.empty() ? config::default_config_dir() : options.config_dir;
   const auto file = config::resolve_sweep_file(options.file.string(), config_dir);
@@ -68,19 +86,32 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
     }
   }
 
-  SweepReport report;
-  report.cells = static_cast<int64_t>(plan.cells.size());
-  if (options.only_cell >= report.cells)
+  RegisteredSweep reg;
+  reg.cells = static_cast<int64_t>(plan.cells.size());
+  if (options.only_cell >= reg.cells)
     throw config::ConfigError(file.string() + ": cell " + std::to_string(options.only_cell) +
-                              " does not exist; the sweep has " + std::to_string(report.cells) + " cells");
-  report.sweep_id = db.ensure_sweep(plan.name, file.string(), spec, plan.spec_hash);
-  std::vector<std::vector<std::string>> overrides_by_cell(plan.cells.size());
+                              " does not exist; the sweep has " + std::to_string(reg.cells) + " cells");
+  reg.sweep_id = db.ensure_sweep(plan.name, file.string(), spec, plan.spec_hash);
+  reg.overrides_by_cell.resize(plan.cells.size());
   for (const auto& cell : plan.cells) {
     if (options.only_cell >= 0 && cell.index != options.only_cell) continue;
-    db.ensure_run(report.sweep_id, cell.index, cell.config, cell.hash,
-                  cell.config.value("seed", int64_t{0}));
-    overrides_by_cell[static_cast<size_t>(cell.index)] = cell.overrides;
+    db.ensure_run(reg.sweep_id, cell.index, cell.config, cell.hash, cell.config.value("seed", int64_t{0}));
+    reg.overrides_by_cell[static_cast<size_t>(cell.index)] = cell.overrides;
   }
+  // The threads recorded in provenance: the override, else the first cell's setting.
+  reg.threads = options.threads > 0 ? options.threads
+                : plan.cells.empty()  ? 0
+                                      : plan.cells.front().config.value("threads", int64_t{0});
+  return reg;
+}
+
+SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, SweepObserver* observer,
+                      const std::atomic<bool>* stop) {
+  const RegisteredSweep reg = register_sweep(db, options);
+  SweepReport report;
+  report.sweep_id = reg.sweep_id;
+  report.cells = reg.cells;
+  const auto& overrides_by_cell = reg.overrides_by_cell;
 
   if (options.resume) {
     const int64_t released = release_abandoned_runs(db, report.sweep_id);
@@ -88,26 +119,43 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
       observer->on_message(std::to_string(released) + " run(s) abandoned by dead processes will be re-run");
   }
   const std::string owner = store::process_owner();
-  const int64_t threads = plan.cells.empty() ? 0 : plan.cells.front().config.value("threads", int64_t{0});
-  const store::Provenance provenance = current_provenance(threads);
+  const store::Provenance provenance = current_provenance(reg.threads);
   // A run this invocation attempts is never claimed again by it, or a cell that always fails
   // would be retried forever under --resume (each retry is for a later invocation).
   store::ClaimRules rules;
   rules.retry_unfinished = options.resume;
-  rules.retry_started_before = db.now();
+  rules.retry_started_before = options.invocation_started.empty() ? db.now() : options.invocation_started;
   rules.max_attempts = options.max_attempts;
   rules.stale_after_s = options.stale_after_s;
   rules.only_cell = options.only_cell;
+  bool announced_wait = false;
   while (!(stop && stop->load())) {
     if (options.max_runs > 0 && report.ran >= options.max_runs) break;
     auto claimed = db.claim_next(report.sweep_id, owner, provenance, rules);
-    if (!claimed) break;
+    if (!claimed) {
+      // A Slurm task resubmitted soon after its predecessor was killed finds the cell `running`
+      // under the dead task: it waits until that row finishes or goes stale, then takes it over,
+      // instead of ending at once with nothing run.
+      const auto other = running_elsewhere(db, report.sweep_id, options.only_cell, owner);
+      if (options.only_cell < 0 || !other) break;
+      if (!announced_wait && observer)
+        observer->on_message("cell " + std::to_string(options.only_cell) + " is running in " + other->owner +
+                             " (last heartbeat " + other->heartbeat_at + "); waiting until it ends, or until " +
+                             "its heartbeat is " + std::to_string(options.stale_after_s) +
+                             " s old (--stale-after) and then taking it over");
+      announced_wait = true;
+      ++report.waits;
+      pause(kWaitPollSeconds, stop);
+      continue;
+    }
     const auto cell = claimed->cell;
     if (observer)
       observer->on_run_start(cell, report.cells, overrides_by_cell.at(static_cast<size_t>(cell)),
                              claimed->config_hash);
     RunContext ctx{&db, claimed->id, observer, stop, options.checkpoint_dir.string()};
-    const RunOutcome out = execute_run(claimed->config, ctx);
+    nlohmann::json config = claimed->config;
+    if (options.threads > 0) config["threads"] = options.threads;
+    const RunOutcome out = execute_run(config, ctx);
     ++report.ran;
     if (out.status == "done") ++report.done;
     else if (out.status == "oom") ++report.oom;
@@ -118,6 +166,20 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
                                 "): " + out.error);
     }
     if (observer) observer->on_run_end(cell, out.status, out.error);
+  }
+  if (observer && !(stop && stop->load())) {
+    int64_t others = 0;
+    std::string owners;
+    for (const auto& run : db.runs(report.sweep_id))
+      if (run.status == "running" && run.owner != owner &&
+          (options.only_cell < 0 || run.cell == options.only_cell)) {
+        ++others;
+        if (owners.find(run.owner) == std::string::npos) owners += (owners.empty() ? "" : ", ") + run.owner;
+      }
+    if (others > 0)
+      observer->on_message(std::to_string(others) + " run(s) of this sweep are running in other processes (" +
+                           owners + ") and were left to them; a run whose heartbeat stops for " +
+                           std::to_string(options.stale_after_s) + " s is taken over by the next invocation");
   }
   if (options.resume && options.max_attempts > 0) {
     for (const auto& run : db.runs(report.sweep_id))

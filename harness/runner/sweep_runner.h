@@ -25,6 +25,12 @@ struct SweepOptions {
   int64_t only_cell = -1;                 // >= 0: run just this cell (a Slurm array task)
   int64_t stale_after_s = 120;            // a running run without heartbeat this long is abandoned
   std::filesystem::path checkpoint_dir;   // resumable checkpoints; empty = none
+  // Threads per run when > 0, in place of each cell's `threads` (not part of the config hash:
+  // how a run is executed, not what it is). Set by `--threads` and by `--workers`.
+  int64_t threads = 0;
+  // When this invocation began (the store's clock, db.now()); empty = when run_sweep starts.
+  // Workers of one `--workers` invocation share it, so none retries a run another just failed.
+  std::string invocation_started;
 };
 
 struct SweepReport {
@@ -32,6 +38,7 @@ struct SweepReport {
   int64_t cells = 0;
   int64_t ran = 0, done = 0, oom = 0, failed = 0, cancelled = 0;
   int64_t exhausted = 0;                  // failed/cancelled runs --resume no longer retries
+  int64_t waits = 0;                      // polls spent waiting for a cell another process ran
   std::vector<std::string> failures;      // "cell 3 (hash…): error"
 };
 
@@ -47,6 +54,19 @@ class SweepObserver : public RunObserver {
 // ("abandoned"), so that --resume re-runs them at once. Returns how many.
 int64_t release_abandoned_runs(store::ResultStore& db, int64_t sweep_id);
 
+// A sweep checked and recorded: its id, its cell count and each cell's overrides (for the log).
+struct RegisteredSweep {
+  int64_t sweep_id = 0;
+  int64_t cells = 0;
+  std::vector<std::vector<std::string>> overrides_by_cell;
+  int64_t threads = 0;  // per run, as provenance records it (0 = the machine's default)
+};
+
+// Loads the sweep file, validates every cell (a typo in cell 37 must not surface hours in) and
+// records the sweep and its runs (idempotent: existing runs are kept, as they are).
+RegisteredSweep register_sweep(store::ResultStore& db, const SweepOptions& options);
+
+// register_sweep, then claims and runs runs until none is left (or `stop`, or max_runs).
 SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, SweepObserver* observer,
                       const std::atomic<bool>* stop);
 

@@ -12,6 +12,9 @@
 #include <set>
 #include <thread>
 
+#include <torch/serialize/input-archive.h>
+#include <torch/torch.h>
+
 #include "harness/store/result_store.h"
 #include "tests/cli/cli_test_util.h"
 
@@ -195,6 +198,182 @@ TEST(SweepResilience, MissingDataFailsTheRunAndTheExitCodeCountsFailures) {
   fs::remove_all(d);
 }
 
+// Compares two checkpoint archives tensor by tensor, model weights, buffers and generator states
+// (not the optimizer: LibTorch keys its state by tensor address, so the files differ in bytes even
+// between two uninterrupted runs). Returns how many tensors were compared; names of unequal or
+// missing ones go to `differ`.
+int64_t equal_tensors(torch::serialize::InputArchive& a, torch::serialize::InputArchive& b, const std::string& prefix,
+                      std::vector<std::string>& differ) {
+  int64_t n = 0;
+  for (const auto& key : a.keys()) {
+    if (prefix.empty() && key == "optimizer") continue;
+    torch::serialize::InputArchive sa, sb;
+    if (a.try_read(key, sa)) {
+      if (!b.try_read(key, sb)) differ.push_back(prefix + key + " (missing)");
+      else n += equal_tensors(sa, sb, prefix + key + ".", differ);
+      continue;
+    }
+    torch::Tensor ta, tb;
+    if (!a.try_read(key, ta) && !a.try_read(key, ta, /*is_buffer=*/true)) continue;
+    if (!b.try_read(key, tb) && !b.try_read(key, tb, /*is_buffer=*/true)) differ.push_back(prefix + key + " (missing)");
+    else if (!ta.sizes().equals(tb.sizes()) || !torch::equal(ta, tb)) differ.push_back(prefix + key);
+    ++n;
+  }
+  return n;
+}
+
+// The text of a whole file ("" when absent).
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Rows of `table` for the only sweep run in `a` that have no exactly equal row (REAL compared as
+// stored, bit for bit) in `b`'s, and the other way round.
+int64_t differing_rows(const fs::path& a, const fs::path& b, const std::string& table, const std::string& cols) {
+  store::ResultStore s(a);
+  const std::string sel = "SELECT " + cols + " FROM ";
+  const auto q = s.query("ATTACH DATABASE '" + b.string() + "' AS other; "
+                         "SELECT (SELECT count(*) FROM (" + sel + "main." + table + " EXCEPT " + sel + "other." + table +
+                         ")) + (SELECT count(*) FROM (" + sel + "other." + table + " EXCEPT " + sel + "main." + table +
+                         ")) + abs((SELECT count(*) FROM main." + table + ") - (SELECT count(*) FROM other." + table + "))");
+  const int64_t n = std::stoll(q.rows.at(0).at(0).value());
+  s.query("DETACH DATABASE other");
+  return n;
+}
+
+// Issue 17, item 6: a run killed with SIGKILL mid-epoch and resumed from its checkpoint is the
+// run it replaces: the same metrics of every epoch (bit for bit), the same best predictions and
+// the same final weights and generator states (tensor for tensor). PatchGD with a dropout
+// head, so both its own sampling generator and the process's default one are exercised.
+TEST(SweepResilience, AResumedRunIsBitIdenticalToAnUninterruptedOne) {
+  const auto d = fresh_dir("identical");
+  const fs::path f = d / "one.yaml";
+  std::ofstream(f) << "name: one\noverrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=48,\n"
+                   << "  dataset.val_size=8, backbone=mobilenetv2-0.25, method=patchgd, method.patch_size=16,\n"
+                   << "  method.sampling_fraction=0.25, train.batch_size=4, train.epochs=4, train.warmup_epochs=1,\n"
+                   << "  head.channels=16, head.latent_dim=16, head.dropout=0.5, threads=1, measure.latency=false, seed=5]\n";
+  const auto run = [&](const std::string& tag) {
+    return std::vector<std::string>{PATCHGD_BIN, "sweep", f.string(), "train.checkpoint_dir=" + (d / ("ck_" + tag)).string(),
+                                    "--checkpoint-dir", "none", "--db", (d / (tag + ".db")).string()};
+  };
+  ASSERT_EQ(wait_exit(spawn(run("a"))), 0);
+
+  const pid_t pid = spawn(run("b"));
+  const fs::path ck_b = d / "ck_b";
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  auto has_state = [&] {
+    if (!fs::exists(ck_b)) return false;
+    for (const auto& e : fs::directory_iterator(ck_b))
+      if (e.path().extension() == ".json") return true;
+    return false;
+  };
+  while (!has_state() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(has_state()) << "no checkpoint after the first epoch";
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // into the next epoch
+  ::kill(pid, SIGKILL);
+  wait_exit(pid);
+  const fs::path b_db = d / "b.db";
+  ASSERT_EQ(count(b_db, "SELECT count(*) FROM runs WHERE status='running'"), 1) << "the run ended before the kill";
+
+  std::vector<std::string> resume = run("b");
+  resume.push_back("--resume");
+  std::string cmd;
+  for (size_t i = 1; i < resume.size(); ++i) cmd += resume[i] + " ";
+  const auto r = patchgd(cmd);
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("resuming from checkpoint"), std::string::npos) << r.out;
+
+  const fs::path a_db = d / "a.db";
+  EXPECT_EQ(count(b_db, "SELECT count(*) FROM metrics WHERE split='train' AND name='loss'"), 4);
+  EXPECT_EQ(differing_rows(a_db, b_db, "metrics", "epoch, split, name, value"), 0);
+  EXPECT_EQ(differing_rows(a_db, b_db, "predictions", "split, sample_id, label, predicted"), 0);
+  EXPECT_EQ(count(b_db, "SELECT count(*) FROM predictions"), 8);  // the best epoch's only
+  std::vector<fs::path> finals;
+  for (const char* tag : {"ck_a", "ck_b"})
+    for (const auto& e : fs::directory_iterator(d / tag))
+      if (e.path().extension() == ".pt") finals.push_back(e.path());
+  ASSERT_EQ(finals.size(), 2u);
+  torch::serialize::InputArchive a, b;
+  a.load_from(finals[0].string());
+  b.load_from(finals[1].string());
+  std::vector<std::string> differ;
+  EXPECT_GT(equal_tensors(a, b, "", differ), 100);  // every weight, buffer and generator state
+  EXPECT_TRUE(differ.empty()) << differ.size() << " tensors differ, first " << differ.front();
+  fs::remove_all(d);
+}
+
+// Issue 17, item 5: a task that found its cell `running` under another owner ended at once
+// ("ran 0", exit 0). It now says so, waits until that row's heartbeat is stale, and takes over.
+TEST(SweepResilience, ACellRunningElsewhereIsWaitedForThenTakenOver) {
+  const auto d = fresh_dir("stale");
+  const auto sweep = write_sweep(d, 1, 1);
+  const fs::path db = d / "r.db";
+  ASSERT_EQ(patchgd("sweep " + sweep.string() + " --db " + db.string()).code, 0);
+  {  // as a task on another host that was just killed leaves it
+    store::ResultStore s(db);
+    s.query("UPDATE runs SET status='running', owner='elsewhere:1', heartbeat_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')");
+  }
+  const auto r = patchgd("sweep " + sweep.string() + " --cell 0 --resume --stale-after 2 --db " + db.string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("is running in elsewhere:1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ran 1"), std::string::npos) << r.out;
+  EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE status='done' AND attempts=2"), 1);
+  fs::remove_all(d);
+}
+
+// Issue 17, items 3, 4 and 7: the emitted script pins the folder it runs from and the config
+// folder it was emitted with (a custom one used to be ignored: seed 42 instead of 7), ties
+// threads to the allocation, asks for no memory the cluster did not offer, and `runs unfinished`
+// names the cells to resubmit.
+TEST(SweepResilience, SlurmScriptKeepsItsConfigFolderAndNamesUnfinishedCells) {
+  const auto d = fresh_dir("slurmcfg");
+  const fs::path cfg = d / "configs";
+  const char* source = std::getenv("PATCHGD_SOURCE_DIR");  // set by ctest
+  ASSERT_NE(source, nullptr) << "run under ctest, or set PATCHGD_SOURCE_DIR to the checkout";
+  fs::copy(fs::path(source) / "experiments", cfg, fs::copy_options::recursive);
+  std::string base = slurp(cfg / "config.yaml");
+  const auto at = base.find("\nseed: 42");
+  ASSERT_NE(at, std::string::npos);
+  base.replace(at, 9, "\nseed: 7");
+  std::ofstream(cfg / "config.yaml") << base;
+  std::ofstream(cfg / "sweeps" / "two.yaml")
+      << "name: two\noverrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=4, dataset.val_size=2,\n"
+      << "  backbone=mobilenetv2-0.25, method=gd, train.batch_size=2, train.epochs=1, head.channels=16,\n"
+      << "  head.latent_dim=16, measure.latency=false]\ngrid:\n  train.lr: [0.001, 0.01]\n";
+  const fs::path job = d / "job";
+  auto r = patchgd("sweep two --config-dir " + cfg.string() + " --emit-slurm " + job.string() +
+                   " --db " + (d / "all.db").string());
+  ASSERT_EQ(r.code, 0) << r.out;
+  const std::string text = slurp(job / "two.sbatch");
+  EXPECT_NE(text.find("--config-dir '" + fs::absolute(cfg).string() + "'"), std::string::npos) << text;
+  EXPECT_NE(text.find("--threads \"${SLURM_CPUS_PER_TASK:-0}\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\ncd '" + fs::current_path().string() + "'\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("--mem"), std::string::npos) << text;
+  EXPECT_NE(text.find("merge --db '" + (d / "all.db").string() + "'"), std::string::npos) << text;
+  EXPECT_NE(r.out.find("merge:    patchgd merge --db " + (d / "all.db").string()), std::string::npos) << r.out;
+
+  r = patchgd("runs unfinished " + job.string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("2 of 2 cells unfinished: 0-1"), std::string::npos) << r.out;
+  // Task 1 only, from another folder, as a node would run it.
+  const int rc = std::system(("cd / && SLURM_ARRAY_TASK_ID=1 SLURM_CPUS_PER_TASK=1 bash " + (job / "two.sbatch").string() +
+                              " >/dev/null 2>&1").c_str());
+  ASSERT_EQ(WEXITSTATUS(rc), 0);
+  const fs::path shard = job / "shards" / "cell-1.db";
+  EXPECT_EQ(count(shard, "SELECT count(*) FROM runs WHERE cell=1 AND status='done' AND seed=7 AND threads=1"), 1);
+  r = patchgd("runs unfinished " + job.string());
+  EXPECT_NE(r.out.find("1 of 2 cells unfinished: 0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("resubmit: sbatch --array=0 " + fs::absolute(job / "two.sbatch").string()), std::string::npos)
+      << r.out;
+  EXPECT_EQ(patchgd("runs unfinished --quiet " + job.string()).out, "0\n");
+  r = patchgd("runs unfinished " + d.string());  // not a job folder
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("job.json"), std::string::npos) << r.out;
+  fs::remove_all(d);
+}
+
 // Issue 17, item 1: under --resume a failing run was claimed again at once, forever, and the
 // cells after it never ran. Each run is attempted once per invocation; later invocations retry
 // it until --max-attempts, then leave it failed.
@@ -218,6 +397,37 @@ TEST(SweepResilience, ResumeAttemptsAFailingRunOncePerInvocationAndStopsAtMaxAtt
   EXPECT_NE(r.out.find("not retried"), std::string::npos) << r.out;
   EXPECT_EQ(count(db, "SELECT max(attempts) FROM runs"), 2);
   EXPECT_EQ(patchgd(cmd + " --max-attempts -1").code, 2);
+  fs::remove_all(d);
+}
+
+// `--workers N`: N processes share one sweep's runs. Every run is taken exactly once, each with
+// the thread count the parent gave it; under --resume a failing run is attempted once per
+// invocation across all workers (they share the invocation's start), and the exit code counts
+// the failures of all workers, as one process would.
+TEST(SweepResilience, WorkersShareOneSweepAndEachRunIsTakenOnce) {
+  const auto d = fresh_dir("workers");
+  const fs::path ok = d / "ok.yaml";
+  std::ofstream(ok) << "name: workers\noverrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=4,\n"
+                    << "  dataset.val_size=2, method=gd, backbone=mobilenetv2-0.25, head.channels=32, head.latent_dim=32,\n"
+                    << "  train.batch_size=2, train.epochs=1, train.max_batches_per_epoch=1, measure.latency=false]\n"
+                    << "grid:\n  seed: [1, 2, 3, 4, 5]\n";
+  const fs::path db = d / "w.db";
+  auto r = patchgd("sweep " + ok.string() + " --workers 2 --db " + db.string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE status='done' AND attempts=1"), 5);
+  EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE threads=1"), 5);  // 2 cores / 2 workers, or 1 core
+  EXPECT_NE(r.out.find("[w1] "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("runs now: 5 done"), std::string::npos) << r.out;
+
+  const fs::path bad = d / "bad.yaml";
+  std::ofstream(bad) << "name: workers-bad\noverrides: [dataset=ultramnist10, dataset.image_size=64, dataset.mnist_path=/no/such/x.json,\n"
+                     << "  method=gd, backbone=mobilenetv2-0.25, train.epochs=1]\ngrid:\n  seed: [1, 2, 3]\n";
+  r = patchgd("sweep " + bad.string() + " --workers 2 --threads 1 --resume --db " + db.string());
+  EXPECT_EQ(r.code, 103) << r.out;  // as one process would: 3 runs failed
+  EXPECT_EQ(count(db, "SELECT count(*) FROM runs r JOIN sweeps s ON s.id = r.sweep_id "
+                      "WHERE s.name='workers-bad' AND status='failed' AND attempts=1"), 3);
+  EXPECT_EQ(patchgd("sweep " + ok.string() + " --workers 0 --db " + db.string()).code, 2);
+  EXPECT_EQ(patchgd("sweep " + ok.string() + " --workers 2 --cell 0 --db " + db.string()).code, 2);
   fs::remove_all(d);
 }
 

@@ -73,6 +73,7 @@ TEST_F(RunExecutorTest, PatchGdRunRecordsMetricsPredictionsAndMeasurements) {
   EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='peak_memory'"), 1e5);
   EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='train_latency_ms'"), 0);
   EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='parameters'"), 1000);
+  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='batch_size'"), 4);
   EXPECT_EQ(db_->run(id)->status, "done");
 }
 
@@ -92,6 +93,7 @@ TEST_F(RunExecutorTest, AutoBatchFindsAFittingBatchUnderTheCap) {
   const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='auto_batch_size'");
   EXPECT_GE(b, 1);
   EXPECT_LE(b, 8);
+  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='batch_size'"), b);
 }
 
 // The batch the search picks must train for real under the same cap. The search once probed a
@@ -165,11 +167,20 @@ TEST_F(RunExecutorTest, CheckpointResumeContinuesAtTheNextEpoch) {
   const std::string ck = "train.checkpoint_dir=" + (dir_ / "ckpt").string();
   auto [a, oa] = run(tiny({"method=patchgd", "train.epochs=1", ck}));
   ASSERT_EQ(oa.status, "done") << oa.error;
-  // A longer run of the same… different config: the checkpoint is keyed by the config hash,
-  // so only an identical config resumes. Re-running the identical one trains no further epoch.
+  // The checkpoint is keyed by the config hash, so only an identical config resumes. Re-running
+  // the identical one trains no further epoch, and its row holds the history the checkpoint
+  // carries: the same per-epoch metrics, value for value, as the run that wrote it.
   auto [b, ob] = run(tiny({"method=patchgd", "train.epochs=1", ck}));
   ASSERT_EQ(ob.status, "done") << ob.error;
-  EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + std::to_string(b) + " AND split='train'"), 0);
+  const std::string per_epoch = " AND epoch >= 0";
+  const std::string ra = std::to_string(a), rb = std::to_string(b);
+  EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + rb + per_epoch),
+            scalar("SELECT count(*) FROM metrics WHERE run_id=" + ra + per_epoch));
+  EXPECT_EQ(scalar("SELECT count(*) FROM metrics x JOIN metrics y ON x.epoch = y.epoch AND x.split = y.split "
+                   "AND x.name = y.name AND x.value = y.value WHERE x.run_id=" + ra + " AND y.run_id=" + rb +
+                   " AND x.epoch >= 0"),
+            scalar("SELECT count(*) FROM metrics WHERE run_id=" + ra + per_epoch));
+  EXPECT_EQ(scalar("SELECT count(*) FROM predictions WHERE run_id=" + rb), 4);
 }
 
 }  // namespace
