@@ -93,7 +93,8 @@ int cmd_runs(int argc, char** argv) {
 
 int cmd_query(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd query", "Run SQL on the results database (see results/README.md).");
+    cxxopts::Options opts("patchgd query", "Run read-only SQL on the results database (see results/README.md); "
+                                           "a statement that would write is refused (exit 2).");
     add_db_option(opts);
     opts.add_options()("tsv", "tab-separated output")("sql", "the statement", cxxopts::value<std::vector<std::string>>());
     opts.parse_positional({"sql"});
@@ -102,7 +103,11 @@ int cmd_query(int argc, char** argv) {
     if (parse_or_help(opts, argc, argv, r)) return 0;
     if (!r.count("sql")) throw UsageError("usage: patchgd query \"SQL\" [--db PATH]");
     store::ResultStore db(db_path(r));
-    print_table(db.query(join(r["sql"].as<std::vector<std::string>>(), " ")), r.count("tsv") > 0);
+    try {
+      print_table(db.read_query(join(r["sql"].as<std::vector<std::string>>(), " ")), r.count("tsv") > 0);
+    } catch (const store::WriteRefused& e) {
+      throw UsageError(e.what());  // the SQL asked for something query does not do
+    }
     return 0;
   });
 }

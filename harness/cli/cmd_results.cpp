@@ -22,6 +22,23 @@ std::vector<std::string> split_commas(const std::string& s) {
 
 }  // namespace
 
+namespace {
+
+// Prints the tables (Markdown unless a format is given) or, with `out`, writes every format.
+int print_or_write_tables(const store::ResultStore& db, results::TableOptions to, const std::string& out) {
+  if (out.empty()) {
+    const auto names = to.table.empty() ? results::table_names(to) : std::vector<std::string>{to.table};
+    for (const auto& n : names)
+      std::cout << results::render_table(db, n, to.formats.empty() ? "md" : to.formats.front(), to) << "\n";
+    return 0;
+  }
+  to.out_dir = out;
+  for (const auto& f : results::render_tables(db, to)) std::cout << "wrote " << f.string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
 int cmd_tables(int argc, char** argv) {
   return guarded([&] {
     cxxopts::Options opts("patchgd tables",
@@ -39,15 +56,11 @@ int cmd_tables(int argc, char** argv) {
     to.table = r["table"].as<std::string>();
     to.formats = split_commas(r["format"].as<std::string>());
     to.scale = r["scale"].as<std::string>();
-    if (r["out"].as<std::string>().empty()) {
-      const auto names = to.table.empty() ? results::table_names(to) : std::vector<std::string>{to.table};
-      for (const auto& n : names)
-        std::cout << results::render_table(db, n, to.formats.empty() ? "md" : to.formats.front(), to) << "\n";
-      return 0;
+    try {
+      return print_or_write_tables(db, to, r["out"].as<std::string>());
+    } catch (const results::UnknownNameError& e) {
+      throw UsageError(e.what());  // --table or --format names nothing we have
     }
-    to.out_dir = r["out"].as<std::string>();
-    for (const auto& f : results::render_tables(db, to)) std::cout << "wrote " << f.string() << "\n";
-    return 0;
   });
 }
 

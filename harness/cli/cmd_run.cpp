@@ -94,8 +94,15 @@ int cmd_config(int argc, char** argv) {
     args.erase(args.begin());
     const auto sets = override_sets(r, args);
     const auto dir = config_dir(r);
+    // Every config is checked as `run` checks it before anything is printed as if valid.
+    std::vector<nlohmann::json> configs;
     for (const auto& s : sets) {
-      const auto cfg = config::compose_config(dir, s);
+      configs.push_back(config::compose_config(dir, s));
+      runner::validate_config(configs.back());
+    }
+    for (size_t i = 0; i < sets.size(); ++i) {
+      const auto& s = sets[i];
+      const auto& cfg = configs[i];
       if (sets.size() > 1) std::cout << "# overrides: " << join(s, " ") << "\n";
       std::cout << "# config hash: " << config::config_hash(cfg) << "\n" << config::to_yaml(cfg);
       if (sets.size() > 1) std::cout << "---\n";

@@ -65,7 +65,11 @@ void check_memory_and_model(const ConfigView& cfg, bool check_model) {
   methods::MethodContext ctx;
   ctx.num_classes = cfg.at("dataset").get_int_or("num_classes", 6);
   ctx.image_size = cfg.at("dataset").get_int("image_size");
-  const auto method = methods::make_method(cfg, ctx);
+  // `auto` batch settings are resolved at run time and do not change the model's parameters.
+  nlohmann::json probe = cfg.raw();
+  if (probe["train"]["batch_size"].is_string()) probe["train"]["batch_size"] = 1;
+  if (probe["train"]["micro_batch"].is_string()) probe["train"]["micro_batch"] = 0;
+  const auto method = methods::make_method(ConfigView(probe), ctx);
   const uint64_t floor = static_cast<uint64_t>(method->parameter_count()) * 4 * 4;
   if (*cap < floor)
     mem.fail("cap", "at least the model's own training state (" + memory::format_bytes(floor) +

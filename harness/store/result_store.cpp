@@ -431,13 +431,22 @@ std::vector<std::pair<std::string, int64_t>> ResultStore::status_counts(int64_t 
   return out;
 }
 
-QueryResult ResultStore::query(const std::string& sql) const {
+namespace {
+
+// Statement by statement, each compiled after the previous ran (it may create a table); the
+// result is the last one with columns. `reads_only`: refuse a writing statement before it runs.
+QueryResult run_script(const detail::Db& db, const std::string& sql, bool reads_only) {
   QueryResult result;
-  // Statement by statement, each compiled after the previous ran (it may create a table).
   std::string rest = sql;
   for (;;) {
-    Statement s = impl_->db.prepare(rest);
+    Statement s = db.prepare(rest);
     const size_t used = s.consumed();
+    if (reads_only && !s.read_only()) {
+      const std::string text = rest.substr(0, used);
+      const size_t start = text.find_first_not_of(" \t\n;");
+      throw WriteRefused("refused a statement that would write (queries are read-only; the database is "
+                         "unchanged): " + text.substr(start == std::string::npos ? 0 : start));
+    }
     QueryResult current = read_all(s);
     if (!current.columns.empty()) result = std::move(current);
     if (used == 0 || used >= rest.size()) break;
@@ -445,6 +454,12 @@ QueryResult ResultStore::query(const std::string& sql) const {
   }
   return result;
 }
+
+}  // namespace
+
+QueryResult ResultStore::query(const std::string& sql) const { return run_script(impl_->db, sql, false); }
+
+QueryResult ResultStore::read_query(const std::string& sql) const { return run_script(impl_->db, sql, true); }
 
 QueryResult ResultStore::run_listing(const std::string& sweep_name, const std::string& status) const {
   Statement s = impl_->db.prepare(

@@ -17,6 +17,11 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// read_query was given a statement that would change the database; nothing of it ran.
+struct WriteRefused : StoreError {
+  using StoreError::StoreError;
+};
+
 // Where and with what a run was made (Hydra/MLflow-style provenance).
 struct Provenance {
   std::string git_commit;
@@ -139,6 +144,10 @@ class ResultStore {
   // the result is that of the last one that returns columns. Meant for reads: a write given here
   // runs in autocommit mode. Throws StoreError with SQLite's message and the statement.
   QueryResult query(const std::string& sql) const;
+  // The same for SQL from a user (`patchgd query`): each statement is compiled and checked before
+  // it runs, and one that would write (INSERT, UPDATE, DELETE, DROP, PRAGMA that sets, ...)
+  // throws WriteRefused naming it; the statements before it only read, so nothing changes.
+  QueryResult read_query(const std::string& sql) const;
 
   // The listing behind `patchgd runs list`: one row per run with its sweep, status, method,
   // backbone, dataset, size, cap, best validation accuracy, short hash and error. Empty

@@ -106,6 +106,8 @@ void Statement::reset() {
   has_row_ = false;
 }
 
+bool Statement::read_only() const { return sqlite3_stmt_readonly(stmt_) != 0; }
+
 int Statement::column_count() const { return sqlite3_column_count(stmt_); }
 
 std::string Statement::column_name(int index) const {

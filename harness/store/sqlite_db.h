@@ -50,6 +50,9 @@ class Statement {
   // Resets for another execution with new bindings (bindings are cleared).
   void reset();
 
+  // True when running it cannot change the database files (sqlite3_stmt_readonly).
+  bool read_only() const;
+
   int column_count() const;
   std::string column_name(int index) const;
   bool column_is_null(int index) const;

@@ -2,6 +2,7 @@
 // labels (column keys, then the value when a table has several, then ours/paper), so that the
 // Markdown header, the LaTeX multi-level header and the CSV columns cannot disagree.
 #include "results/src/table_formats.h"
+#include "results/src/unknown_name_error.h"
 
 #include <cstdio>
 #include <stdexcept>
@@ -59,14 +60,14 @@ std::string format_extension(const std::string& format) {
   if (format == "md") return ".md";
   if (format == "latex") return ".tex";
   if (format == "csv") return ".csv";
-  throw std::runtime_error("unknown table format '" + format + "'; valid formats: md, latex, csv");
+  throw UnknownNameError("unknown table format '" + format + "'; valid formats: md, latex, csv");
 }
 
 std::string write_grid(const Grid& grid, const std::string& format) {
   if (format == "md") return to_markdown(grid);
   if (format == "latex") return to_latex(grid);
   if (format == "csv") return to_csv(grid);
-  throw std::runtime_error("unknown table format '" + format + "'; valid formats: md, latex, csv");
+  throw UnknownNameError("unknown table format '" + format + "'; valid formats: md, latex, csv");
 }
 
 std::string to_markdown(const Grid& g) {

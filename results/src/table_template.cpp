@@ -1,6 +1,7 @@
 // Loading and checking table templates (results/templates/*.yaml). A template is data, so every
 // mistake in one is reported with its file and key rather than showing up as an empty table.
 #include "results/src/table_template.h"
+#include "results/src/unknown_name_error.h"
 
 #include <algorithm>
 #include <cctype>
@@ -276,7 +277,7 @@ TableTemplate load_named_template(const fs::path& dir, const std::string& name) 
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    throw std::runtime_error("unknown table '" + name + "'; valid tables (" + dir.string() +
+    throw UnknownNameError("unknown table '" + name + "'; valid tables (" + dir.string() +
                              "): " + (list.empty() ? "(none)" : list));
   }
   return load_table_template(dir / (name + ".yaml"));

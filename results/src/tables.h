@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/store/result_store.h"
+#include "results/src/unknown_name_error.h"
 
 namespace pgd::results {
 
@@ -26,8 +27,8 @@ std::vector<std::string> table_names(const TableOptions& opt);
 
 // Writes the tables and returns the files written. A table with no sweep feeding it is skipped
 // when rendering all tables; a named one is rendered anyway (every cell "—"), at scale "paper"
-// when no scale is given. Throws naming the valid tables for an unknown table, the valid
-// formats for an unknown format, and the file for an unwritable output.
+// when no scale is given. Throws UnknownNameError naming the valid tables for an unknown table,
+// the valid formats for an unknown format, and the file for an unwritable output.
 std::vector<std::filesystem::path> render_tables(const store::ResultStore& db, const TableOptions& opt);
 
 // One table as text, for printing. `format` is md, latex or csv; opt.table and opt.formats are

@@ -159,3 +159,64 @@ TEST(Cli, RunsListFiltersBySweepAndStatus) {
 
 }  // namespace
 }  // namespace pgd::cli_test
+
+namespace pgd::cli_test {
+namespace {
+
+// Issue 13's user-facing bugs, each as a user met it.
+TEST(Cli, MicroBatchAutoRunsAsDocumented) {
+  const auto d = fresh_dir("microauto");
+  const auto r = patchgd("run method=gd train.micro_batch=auto memory.cap=1GB dataset=synthetic dataset.image_size=64 "
+                         "dataset.train_size=4 dataset.val_size=2 backbone=mobilenetv2-0.25 head.channels=16 "
+                         "head.latent_dim=16 train.batch_size=4 train.epochs=1 train.auto_batch_max=4 "
+                         "measure.latency=false threads=1 --db " + (d / "r.db").string());
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("batch search"), std::string::npos) << r.out;
+  std::filesystem::remove_all(d);
+}
+
+TEST(Cli, ConfigShowRejectsWhatRunRejects) {
+  for (const std::string bad : {"method=patchgd method.sampling_fraction=1.5", "method=patchgd method.sampling_fraction=0",
+                                "head.latent_dim=-3", "train.batch_size=0"}) {
+    const auto r = patchgd("config show " + bad);
+    EXPECT_EQ(r.code, 2) << bad << "\n" << r.out;
+    EXPECT_EQ(r.out.find("config hash"), std::string::npos) << bad << "\n" << r.out;  // nothing printed as valid
+  }
+  EXPECT_EQ(patchgd("config show method=patchgd method.sampling_fraction=0.5").code, 0);
+}
+
+TEST(Cli, QueryIsReadOnly) {
+  const auto d = fresh_dir("readonly");
+  const std::string db = (d / "r.db").string();
+  ASSERT_EQ(patchgd("run dataset=synthetic dataset.image_size=64 dataset.train_size=2 dataset.val_size=1 method=gd "
+                    "backbone=mobilenetv2-0.25 head.channels=16 head.latent_dim=16 train.batch_size=2 train.epochs=1 "
+                    "measure.latency=false threads=1 --db " + db).code, 0);
+  for (const std::string sql : {"DELETE FROM runs", "SELECT 1; DROP TABLE metrics", "UPDATE runs SET status='failed'",
+                                "PRAGMA user_version = 0"}) {
+    const auto r = patchgd("query --db " + db + " \"" + sql + "\"");
+    EXPECT_EQ(r.code, 2) << sql << "\n" << r.out;
+    EXPECT_NE(r.out.find("read-only"), std::string::npos) << r.out;
+  }
+  const auto r = patchgd("query --tsv --db " + db + " \"SELECT count(*) AS n FROM runs WHERE status='done'; "
+                         "SELECT count(*) AS m FROM metrics\"");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(r.out.find("m\n0\n"), std::string::npos) << r.out;  // the metrics are still there
+  EXPECT_EQ(patchgd("query --tsv --db " + db + " \"SELECT count(*) FROM runs WHERE status='done'\"").out,
+            "count(*)\n1\n");
+  std::filesystem::remove_all(d);
+}
+
+TEST(Cli, UnknownTableOrFormatIsAUsageError) {
+  const auto d = fresh_dir("nosuch");
+  const std::string db = (d / "r.db").string();
+  auto r = patchgd("tables --table nosuch --db " + db);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("valid tables"), std::string::npos) << r.out;
+  r = patchgd("tables --table needle --format docx --db " + db);
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_NE(r.out.find("valid formats"), std::string::npos) << r.out;
+  std::filesystem::remove_all(d);
+}
+
+}  // namespace
+}  // namespace pgd::cli_test

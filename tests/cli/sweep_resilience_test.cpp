@@ -313,7 +313,10 @@ TEST(SweepResilience, ACellRunningElsewhereIsWaitedForThenTakenOver) {
   ASSERT_EQ(patchgd("sweep " + sweep.string() + " --db " + db.string()).code, 0);
   {  // as a task on another host that was just killed leaves it
     store::ResultStore s(db);
-    s.query("UPDATE runs SET status='running', owner='elsewhere:1', heartbeat_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')");
+    // The heartbeat a few seconds ahead, so that a slow start of the next command on a loaded
+    // machine cannot find it stale already (the wait is what is tested).
+    s.query("UPDATE runs SET status='running', owner='elsewhere:1', "
+            "heartbeat_at=strftime('%Y-%m-%dT%H:%M:%fZ','now','+6 seconds')");
   }
   const auto r = patchgd("sweep " + sweep.string() + " --cell 0 --resume --stale-after 2 --db " + db.string());
   EXPECT_EQ(r.code, 0) << r.out;

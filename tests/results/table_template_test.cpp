@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "results/src/unknown_name_error.h"
 #include "results/src/table_template.h"
 #include "results/src/tables.h"
 #include "tests/results/results_test_db.h"
@@ -97,7 +98,7 @@ TEST_F(TemplateFileTest, UnknownTableListsTheValidOnes) {
   try {
     load_named_template(dir() / "t", "three");
     FAIL() << "expected an error";
-  } catch (const std::runtime_error& e) {
+  } catch (const UnknownNameError& e) {
     EXPECT_NE(std::string(e.what()).find("unknown table 'three'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("one, two"), std::string::npos) << e.what();
   }

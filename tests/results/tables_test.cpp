@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "results/src/unknown_name_error.h"
 #include "results/src/paper_reference.h"
 #include "results/src/table_grid.h"
 #include "results/src/tables.h"
@@ -158,7 +159,7 @@ TEST_F(TablesTest, UnknownTableAndFormatAreErrorsThatListTheValidNames) {
   try {
     render_table(db(), "imagenet", "md", options());
     FAIL() << "expected an error";
-  } catch (const std::runtime_error& e) {
+  } catch (const UnknownNameError& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("unknown table 'imagenet'"), std::string::npos) << what;
     EXPECT_NE(what.find("ablation-accumulation, ablation-head, ablation-sampling, latency, memory-scaling, "
@@ -169,7 +170,7 @@ TEST_F(TablesTest, UnknownTableAndFormatAreErrorsThatListTheValidNames) {
   try {
     render_table(db(), "ultramnist", "html", options());
     FAIL() << "expected an error";
-  } catch (const std::runtime_error& e) {
+  } catch (const UnknownNameError& e) {
     EXPECT_NE(std::string(e.what()).find("md, latex, csv"), std::string::npos) << e.what();
   }
 }
