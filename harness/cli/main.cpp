@@ -13,7 +13,7 @@ const std::map<std::string, std::pair<pgd::cli::Command, const char*>>& commands
       {"run", {cmd_run, "run one config: patchgd run [key=value ...] [-m]"}},
       {"sweep", {cmd_sweep, "run a sweep file: patchgd sweep FILE.yaml [scale=smoke|default|mini|paper] [key=value ...] [--resume]"}},
       {"config", {cmd_config, "show the resolved config: patchgd config show [key=value ...]"}},
-      {"runs", {cmd_runs, "list runs: patchgd runs list [--sweep NAME] [--status S]"}},
+      {"runs", {cmd_runs, "list runs: patchgd runs list [--sweep NAME] [--status S]; a Slurm job's unfinished cells: patchgd runs unfinished JOB_DIR"}},
       {"query", {cmd_query, "SQL on the results: patchgd query \"SELECT ...\""}},
       {"tables", {cmd_tables, "regenerate the paper's tables: patchgd tables [--table NAME] [--format md,latex,csv] [--out DIR]"}},
       {"claims", {cmd_claims, "judge the paper's claims from the database: patchgd claims [--scale S] [--out FILE.md]"}},
