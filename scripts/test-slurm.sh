@@ -18,12 +18,20 @@ T=$(mktemp -d /tmp/pgd-slurm.XXXXXX)
 chmod 755 "$T"
 started=()
 cleanup() {
+  # The pid files too: a daemon that forked but had not written its file when we stopped.
+  for f in "$T"/run/*.pid; do [ -s "$f" ] && started+=("$(cat "$f")"); done
   for p in "${started[@]}"; do kill "$p" 2>/dev/null || true; done
   sleep 1
   for p in "${started[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   [ "${KEEP:-0}" = 1 ] || rm -rf "$T"
 }
 trap cleanup EXIT
+# A daemon writes its pid file a moment after it forks: wait for it (and keep it for cleanup).
+remember() {
+  for i in $(seq 100); do [ -s "$1" ] && break; sleep 0.1; done
+  [ -s "$1" ] || fail "$(basename "$1" .pid) did not start (no $1)"
+  started+=("$(cat "$1")")
+}
 say() { printf '[test-slurm %3ds] %s\n' $(( $(date +%s) - t0 )) "$*"; }
 fail() { say "FAILED: $*"; for f in "$T"/log/*.log; do echo "--- $f"; tail -20 "$f"; done; exit 1; }
 
@@ -34,15 +42,22 @@ chmod 400 "$T/munge/munge.key"
 sock="$T/munge/munge.socket"
 munged --force --key-file="$T/munge/munge.key" --socket="$sock" --pid-file="$T/run/munged.pid" \
        --log-file="$T/log/munged.log" --seed-file="$T/munge/seed"
-started+=("$(cat "$T/run/munged.pid")")
+remember "$T/run/munged.pid"
 
+ctld_port=${SLURMCTLD_PORT:-16817}
+slurmd_port=${SLURMD_PORT:-16818}
+for port in "$ctld_port" "$slurmd_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    fail "port $port is in use (another slurmctld/slurmd?); stop it or set SLURMCTLD_PORT / SLURMD_PORT"
+  fi
+done
 host=$(hostname -s)
 cpus=$(nproc)
 cat > "$T/slurm.conf" <<CONF
 ClusterName=pgdtest
 SlurmctldHost=$host(127.0.0.1)
-SlurmctldPort=${SLURMCTLD_PORT:-16817}
-SlurmdPort=${SLURMD_PORT:-16818}
+SlurmctldPort=$ctld_port
+SlurmdPort=$slurmd_port
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -69,10 +84,9 @@ PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF="$T/slurm.conf"
 slurmctld -i
-started+=("$(cat "$T/run/slurmctld.pid")")
+remember "$T/run/slurmctld.pid"
 slurmd
-sleep 1
-started+=("$(cat "$T/run/slurmd.pid")")
+remember "$T/run/slurmd.pid"
 for i in $(seq 60); do
   sinfo -h -o %t 2>/dev/null | grep -qE '^idle' && break
   sleep 1
@@ -98,19 +112,19 @@ script="$T/job/slurm-tiny.sbatch"
 job=$(sbatch --parsable "$script") || fail "sbatch refused the script"
 say "submitted array job $job (4 tasks)"
 
-# Kill task 1 with SIGKILL once its run is training (its shard has a metric or a running row).
+# Kill task 1 with SIGKILL mid-run, once two epochs are recorded (so a checkpoint exists).
 victim=""
-for i in $(seq 120); do
+for i in $(seq 600); do
   st=$(squeue -h -j "${job}_1" -o %T 2>/dev/null || true)
-  if [ "$st" = RUNNING ] && [ -f "$T/job/shards/cell-1.db" ] &&
-     [ "$(sqlite3 "$T/job/shards/cell-1.db" "SELECT count(*) FROM runs WHERE status='running'" 2>/dev/null)" = 1 ]; then
-    sleep 2
+  epochs=$(sqlite3 "$T/job/shards/cell-1.db" \
+           "SELECT count(*) FROM metrics WHERE split='val' AND name='accuracy'" 2>/dev/null || echo 0)
+  if [ "$st" = RUNNING ] && [ "${epochs:-0}" -ge 2 ]; then
     scancel --batch --signal=KILL "${job}_1" && victim=1
     break
   fi
-  sleep 0.5
+  sleep 0.2
 done
-[ -n "$victim" ] || fail "task 1 never ran"
+[ -n "$victim" ] || fail "task 1 was not caught mid-run (never started, or finished before two epochs were seen)"
 say "killed task ${job}_1 with SIGKILL"
 for i in $(seq 300); do [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break; sleep 1; done
 [ -z "$(squeue -h -j "$job")" ] || fail "the array job did not end"
@@ -131,9 +145,10 @@ done_runs=$(sqlite3 "$T/all.db" "SELECT count(*) FROM runs WHERE status='done'")
 runs=$(sqlite3 "$T/all.db" "SELECT count(*) FROM runs")
 cells=$(sqlite3 "$T/all.db" "SELECT count(DISTINCT cell) FROM runs WHERE status='done'")
 epochs=$(sqlite3 "$T/all.db" "SELECT min(c) || '-' || max(c) FROM (SELECT count(*) AS c FROM metrics WHERE split='train' AND name='loss' GROUP BY run_id)")
-resumed=$(grep -l "resuming from checkpoint" "$T"/job/logs/*.out | wc -l)
+resumed=$({ grep -l "resuming from checkpoint" "$T"/job/logs/*.out || true; } | wc -l)
 say "merged: $runs runs, $done_runs done, $cells distinct cells, train-loss epochs per run $epochs, $resumed task log(s) resumed a checkpoint"
 [ "$runs" = 4 ] && [ "$done_runs" = 4 ] && [ "$cells" = 4 ] && [ "$epochs" = 6-6 ] || fail "expected 4 runs, each done once with 6 epochs"
 [ "$(sqlite3 "$T/all.db" "SELECT attempts FROM runs WHERE cell=1")" = 2 ] || fail "cell 1 should have taken two attempts"
+[ "$resumed" -ge 1 ] || fail "the resubmitted task did not resume from its checkpoint"
 grep -q "0 added" "$T/log/merge3.log" || fail "a repeated merge changed the database"
 say "passed in $(( $(date +%s) - t0 )) s"
