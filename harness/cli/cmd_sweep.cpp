@@ -84,13 +84,13 @@ int start_workers(int argc, char** argv, int64_t workers, const runner::SweepOpt
   const int worst = run_sweep_workers(plan, stop);
   // The exit code a single process would give, counted over all workers from the database.
   std::map<std::string, int64_t> by_status;
-  int64_t failed_now = 0, exhausted = 0;
-  for (const auto& run : db.runs(reg.sweep_id)) {
+  int64_t failed_now = 0;
+  const auto runs = db.runs(reg.sweep_id);
+  for (const auto& run : runs) {
     ++by_status[run.status];
-    const bool unfinished = run.status == "failed" || run.status == "cancelled";
     if (run.status == "failed" && run.started_at >= plan.invocation_started) ++failed_now;
-    if (so.resume && so.max_attempts > 0 && unfinished && run.attempts >= so.max_attempts) ++exhausted;
   }
+  const int64_t exhausted = runner::exhausted_runs(runs, so);
   std::cout << "sweep " << so.file.string() << ": all workers ended; runs now:";
   for (const auto& [status, n] : by_status) std::cout << " " << n << " " << status;
   std::cout << std::endl;

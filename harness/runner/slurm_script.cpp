@@ -106,12 +106,9 @@ UnfinishedCells unfinished_cells(const fs::path& job_dir) {
   for (int64_t cell = 0; cell < out.cells; ++cell) {
     const fs::path shard = job_dir / "shards" / ("cell-" + std::to_string(cell) + ".db");
     bool finished = false;
-    if (fs::exists(shard)) {
-      store::ResultStore db(shard);
-      const auto q = db.query("SELECT count(*) FROM runs WHERE cell = " + std::to_string(cell) +
-                              " AND status IN ('done', 'oom')");
-      finished = !q.rows.empty() && q.rows[0][0].value_or("0") != "0";
-    }
+    if (fs::exists(shard))
+      for (const auto& run : store::ResultStore(shard).runs())
+        finished = finished || (run.cell == cell && (run.status == "done" || run.status == "oom"));
     if (!finished) out.unfinished.push_back(cell);
   }
   return out;

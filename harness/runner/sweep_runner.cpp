@@ -13,7 +13,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <optional>
 #include <thread>
 
 namespace pgd::runner {
@@ -39,12 +38,13 @@ bool owner_is_dead_here(const std::string& owner) {
 
 constexpr double kWaitPollSeconds = 5.0;
 
-// A run of the cell (or of any cell, cell < 0) that another process holds as running.
-std::optional<store::RunRecord> running_elsewhere(store::ResultStore& db, int64_t sweep_id, int64_t cell,
-                                                  const std::string& owner) {
-  for (const auto& run : db.runs(sweep_id))
-    if (run.status == "running" && run.owner != owner && (cell < 0 || run.cell == cell)) return run;
-  return std::nullopt;
+// The runs of the cell (or of any cell, cell < 0) that other processes hold as running.
+std::vector<store::RunRecord> running_elsewhere(store::ResultStore& db, int64_t sweep_id, int64_t cell,
+                                                const std::string& owner) {
+  std::vector<store::RunRecord> out;
+  for (auto& run : db.runs(sweep_id))
+    if (run.status == "running" && run.owner != owner && (cell < 0 || run.cell == cell)) out.push_back(std::move(run));
+  return out;
 }
 
 void pause(double seconds, const std::atomic<bool>* stop) {
@@ -54,6 +54,16 @@ void pause(double seconds, const std::atomic<bool>* stop) {
 }
 
 }  // namespace
+
+int64_t exhausted_runs(const std::vector<store::RunRecord>& runs, const SweepOptions& options) {
+  if (!options.resume || options.max_attempts <= 0) return 0;
+  int64_t n = 0;
+  for (const auto& run : runs)
+    if ((run.status == "failed" || run.status == "cancelled") && run.attempts >= options.max_attempts &&
+        (options.only_cell < 0 || run.cell == options.only_cell))
+      ++n;
+  return n;
+}
 
 int64_t release_abandoned_runs(store::ResultStore& db, int64_t sweep_id) {
   int64_t n = 0;
@@ -136,15 +146,15 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
       // A Slurm task resubmitted soon after its predecessor was killed finds the cell `running`
       // under the dead task: it waits until that row finishes or goes stale, then takes it over,
       // instead of ending at once with nothing run.
-      const auto other = running_elsewhere(db, report.sweep_id, options.only_cell, owner);
-      if (options.only_cell < 0 || !other) break;
+      if (options.only_cell < 0) break;
+      const auto others = running_elsewhere(db, report.sweep_id, options.only_cell, owner);
+      if (others.empty()) break;
       if (!announced_wait && observer)
-        observer->on_message("cell " + std::to_string(options.only_cell) + " is running in " + other->owner +
-                             " (last heartbeat " + other->heartbeat_at + "); waiting until it ends, or until " +
+        observer->on_message("cell " + std::to_string(options.only_cell) + " is running in " + others[0].owner +
+                             " (last heartbeat " + others[0].heartbeat_at + "); waiting until it ends, or until " +
                              "its heartbeat is " + std::to_string(options.stale_after_s) +
                              " s old (--stale-after) and then taking it over");
       announced_wait = true;
-      ++report.waits;
       pause(kWaitPollSeconds, stop);
       continue;
     }
@@ -168,29 +178,19 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
     if (observer) observer->on_run_end(cell, out.status, out.error);
   }
   if (observer && !(stop && stop->load())) {
-    int64_t others = 0;
+    const auto others = running_elsewhere(db, report.sweep_id, options.only_cell, owner);
     std::string owners;
-    for (const auto& run : db.runs(report.sweep_id))
-      if (run.status == "running" && run.owner != owner &&
-          (options.only_cell < 0 || run.cell == options.only_cell)) {
-        ++others;
-        if (owners.find(run.owner) == std::string::npos) owners += (owners.empty() ? "" : ", ") + run.owner;
-      }
-    if (others > 0)
-      observer->on_message(std::to_string(others) + " run(s) of this sweep are running in other processes (" +
+    for (const auto& run : others)
+      if (owners.find(run.owner) == std::string::npos) owners += (owners.empty() ? "" : ", ") + run.owner;
+    if (!others.empty())
+      observer->on_message(std::to_string(others.size()) + " run(s) of this sweep are running in other processes (" +
                            owners + ") and were left to them; a run whose heartbeat stops for " +
                            std::to_string(options.stale_after_s) + " s is taken over by the next invocation");
   }
-  if (options.resume && options.max_attempts > 0) {
-    for (const auto& run : db.runs(report.sweep_id))
-      if ((run.status == "failed" || run.status == "cancelled") && run.attempts >= options.max_attempts &&
-          (options.only_cell < 0 || run.cell == options.only_cell))
-        ++report.exhausted;
-    if (report.exhausted > 0 && observer)
-      observer->on_message(std::to_string(report.exhausted) + " failed run(s) were attempted " +
-                           std::to_string(options.max_attempts) +
-                           " times and are not retried (--max-attempts)");
-  }
+  if (options.resume) report.exhausted = exhausted_runs(db.runs(report.sweep_id), options);
+  if (report.exhausted > 0 && observer)
+    observer->on_message(std::to_string(report.exhausted) + " failed run(s) were attempted " +
+                         std::to_string(options.max_attempts) + " times and are not retried (--max-attempts)");
   return report;
 }
 

@@ -38,7 +38,6 @@ struct SweepReport {
   int64_t cells = 0;
   int64_t ran = 0, done = 0, oom = 0, failed = 0, cancelled = 0;
   int64_t exhausted = 0;                  // failed/cancelled runs --resume no longer retries
-  int64_t waits = 0;                      // polls spent waiting for a cell another process ran
   std::vector<std::string> failures;      // "cell 3 (hash…): error"
 };
 
@@ -53,6 +52,10 @@ class SweepObserver : public RunObserver {
 // Marks runs of the sweep left `running` by a dead process on this host as failed
 // ("abandoned"), so that --resume re-runs them at once. Returns how many.
 int64_t release_abandoned_runs(store::ResultStore& db, int64_t sweep_id);
+
+// Failed or cancelled runs among `runs` (of options.only_cell, when set) that --resume no longer
+// retries: attempted options.max_attempts times. 0 without --resume or without a bound.
+int64_t exhausted_runs(const std::vector<store::RunRecord>& runs, const SweepOptions& options);
 
 // A sweep checked and recorded: its id, its cell count and each cell's overrides (for the log).
 struct RegisteredSweep {

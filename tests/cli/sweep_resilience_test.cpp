@@ -39,6 +39,12 @@ fs::path write_sweep(const fs::path& dir, int seeds, int epochs) {
   return f;
 }
 
+// The text of a whole file ("" when absent).
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 pid_t spawn(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -132,8 +138,7 @@ TEST(SweepResilience, SlurmScriptRunsCellsIntoShardsThatMergeIdempotently) {
   ASSERT_EQ(r.code, 0) << r.out;
   const fs::path script = d / "job" / "toy.sbatch";
   ASSERT_TRUE(fs::exists(script));
-  std::ifstream in(script);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = slurp(script);
   EXPECT_NE(text.find("#SBATCH --array=0-1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("#SBATCH --partition=gpu\n"), std::string::npos);
   EXPECT_NE(text.find("#SBATCH --gpus-per-task=1\n"), std::string::npos);
@@ -223,11 +228,6 @@ int64_t equal_tensors(torch::serialize::InputArchive& a, torch::serialize::Input
   return n;
 }
 
-// The text of a whole file ("" when absent).
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
 
 // Rows of `table` for the only sweep run in `a` that have no exactly equal row (REAL compared as
 // stored, bit for bit) in `b`'s, and the other way round.
