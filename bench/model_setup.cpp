@@ -8,6 +8,7 @@
 #include "harness/config/compose.h"
 #include "harness/config/config_view.h"
 #include "harness/memory/memory_cap.h"
+#include "harness/spec/spec_reader.h"
 #include "methods/backbones/flop_counter.h"
 
 namespace pgd::bench {
@@ -124,8 +125,8 @@ double backbone_flops(const BackboneChoice& backbone, backbones::BackboneMode mo
 
 double patch_flops(BuiltModel& model) {
   const auto& s = model.patchgd().settings();
-  const auto section = config::ConfigView(model.config).at("backbone");
-  BackboneChoice b{"", section.get_string("name"), section.get_double("width")};
+  const auto backbone = spec::read_method_options(config::ConfigView(model.config)).backbone;
+  BackboneChoice b{"", backbone.name, backbone.width};
   return backbone_flops(b, backbones::BackboneMode::Encoder, s.latent_dim, s.patch_size,
                         s.patch_size);
 }
@@ -139,7 +140,7 @@ BuiltModel build_model(const ModelCase& c) {
   // A long epoch keeps the learning rate in its warm-up ramp: the schedule's value does not
   // change the cost of a step.
   ctx.steps_per_epoch = 1000;
-  m.method = methods::make_method(config::ConfigView(m.config), ctx);
+  m.method = methods::make_method(spec::read_run_spec(m.config).method, ctx);
 
   auto gen = at::detail::createCPUGenerator(1234);
   m.images = torch::randn({c.batch, 3, c.side, c.side}, gen, torch::kFloat);  // B×3×S×S

@@ -8,7 +8,7 @@
 
 #include <torch/types.h>
 
-#include "harness/config/config_view.h"
+#include "datasets/dataset_options.h"
 
 namespace pgd::data {
 
@@ -33,14 +33,9 @@ class Dataset {
   virtual torch::Tensor image(size_t i) const = 0;
 };
 
-// The names a `dataset` section may carry, and those the UltraMNIST generator makes.
-const std::vector<std::string>& dataset_names();
-const std::vector<std::string>& ultramnist_family_names();
-
-// Builds the dataset named by cfg.name (one of dataset_names()).
-// Relative paths resolve against the working directory first, then against the project root.
-std::unique_ptr<Dataset> make_dataset(const config::ConfigView& dataset_cfg, Split split,
-                                      uint64_t seed);
+// Builds the dataset `options.source` describes. Relative paths resolve against the working
+// directory first, then against the project root.
+std::unique_ptr<Dataset> make_dataset(const DatasetOptions& options, Split split, uint64_t seed);
 
 // Resolves a data path as make_dataset does (cwd first, then the project source tree).
 std::filesystem::path resolve_data_path(const std::string& path);

@@ -1,5 +1,4 @@
 // make_dataset: the one place that maps a `dataset` section's name to a Dataset.
-#include <algorithm>
 #include <filesystem>
 
 #include "datasets/dataset.h"
@@ -26,15 +25,13 @@ const std::vector<std::string>& dataset_names() {
   return names;
 }
 
-std::unique_ptr<Dataset> make_dataset(const config::ConfigView& dataset_cfg, Split split,
-                                      uint64_t seed) {
-  const std::string name = dataset_cfg.get_choice("name", dataset_names());
+std::unique_ptr<Dataset> make_dataset(const DatasetOptions& options, Split split, uint64_t seed) {
   // The UltraMNIST names differ only in their keys' values, so all go to the generator.
-  const auto& family = ultramnist_family_names();
-  if (std::find(family.begin(), family.end(), name) != family.end())
-    return make_ultramnist_dataset(dataset_cfg, split, seed);
-  if (name == "panda") return make_panda_dataset(dataset_cfg, split, seed);
-  return make_synthetic_dataset(dataset_cfg, split, seed);
+  if (auto* u = std::get_if<UltraMnistOptions>(&options.source))
+    return make_ultramnist_dataset(*u, split, seed);
+  if (auto* p = std::get_if<PandaOptions>(&options.source))
+    return make_panda_dataset(*p, split, seed);
+  return make_synthetic_dataset(std::get<SyntheticOptions>(options.source), split, seed);
 }
 
 fs::path resolve_data_path(const std::string& path) {

@@ -11,44 +11,11 @@
 namespace pgd::data {
 namespace {
 
-int64_t int_key(const config::ConfigView& cfg, const std::string& key, int64_t fallback, int64_t lo,
-                int64_t hi) {
-  return cfg.is_null(key) ? fallback : cfg.get_int_in(key, lo, hi);
-}
-
 std::string where(const PandaOptions& o, const PandaRow& r) {
   return "image_id '" + r.image_id + "', " + o.csv.string() + ":" + std::to_string(r.line);
 }
 
 }  // namespace
-
-PandaOptions panda_options(const config::ConfigView& cfg) {
-  PandaOptions o;
-  o.csv = cfg.get_string("csv");
-  o.slides_dir = cfg.get_string("slides_dir");
-  if (o.csv.empty()) cfg.fail("csv", "a path to train.csv");
-  if (o.slides_dir.empty()) cfg.fail("slides_dir", "a directory of <image_id>.tiff slides");
-  o.image_size = int_key(cfg, "image_size", o.image_size, 1, 1 << 16);
-
-  if (cfg.is_null("level") ||
-      (cfg.raw()["level"].is_string() && cfg.raw()["level"].get<std::string>() == "auto")) {
-    o.level.automatic = true;
-  } else if (cfg.raw()["level"].is_number_integer() && cfg.raw()["level"].get<int64_t>() >= 0) {
-    o.level.automatic = false;
-    o.level.level = cfg.raw()["level"].get<int64_t>();
-  } else {
-    cfg.fail("level", "'auto' or a pyramid level index >= 0");
-  }
-  o.level.min_level_side = int_key(cfg, "min_level_side", 4096, 0, 1LL << 31);
-
-  o.folds = int_key(cfg, "folds", o.folds, 2, 1000);
-  o.fold = int_key(cfg, "fold", o.fold, 0, o.folds - 1);
-  o.split_seed = static_cast<uint64_t>(cfg.is_null("split_seed") ? 42 : cfg.get_int("split_seed"));
-  o.cache_dir = cfg.get_string_or("cache_dir", "");
-  o.skip_bad = cfg.get_bool_or("skip_bad", false);
-  o.limit = int_key(cfg, "limit", 0, 0, INT64_MAX);
-  return o;
-}
 
 PandaDataset::PandaDataset(PandaOptions options, Split split) : options_(std::move(options)) {
   std::vector<PandaRow> all = read_panda_csv(options_.csv);
@@ -147,8 +114,7 @@ torch::Tensor PandaDataset::image(size_t i) const {
   return out;
 }
 
-std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split split, uint64_t /*seed*/) {
-  PandaOptions o = panda_options(cfg);
+std::unique_ptr<Dataset> make_panda_dataset(PandaOptions o, Split split, uint64_t /*seed*/) {
   o.csv = resolve_data_path(o.csv.string());
   o.slides_dir = resolve_data_path(o.slides_dir.string());
   if (!o.cache_dir.empty()) o.cache_dir = resolve_data_path(o.cache_dir.string());

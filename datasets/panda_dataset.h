@@ -16,24 +16,6 @@ namespace pgd::data {
 inline constexpr float kPandaMean[3] = {0.9770f, 0.9550f, 0.9667f};
 inline constexpr float kPandaStd[3] = {0.0783f, 0.1387f, 0.1006f};
 
-// The `dataset` keys (experiments/dataset/panda.yaml), checked.
-struct PandaOptions {
-  std::filesystem::path csv;         // train.csv
-  std::filesystem::path slides_dir;  // <slides_dir>/<image_id>.tiff
-  std::filesystem::path cache_dir;   // empty: no cache
-  int64_t image_size = 2048;         // S
-  PandaLevelRule level;              // level: auto | <int>, min_level_side
-  int64_t folds = 5;
-  int64_t fold = 0;                  // the validation fold
-  uint64_t split_seed = 42;
-  bool skip_bad = false;
-  int64_t limit = 0;                 // > 0: keep the first N samples of the split
-};
-
-// Reads and checks the keys; ConfigError names the key. csv and slides_dir are required; the
-// others default to panda.yaml's values. Paths are taken as written (see make_panda_dataset).
-PandaOptions panda_options(const config::ConfigView& cfg);
-
 // A slide left out because skip_bad was set.
 struct PandaBadSample {
   std::string image_id;
@@ -74,10 +56,9 @@ class PandaDataset final : public Dataset {
   std::vector<PandaBadSample> bad_;
 };
 
-// cfg: the `dataset` section (name: panda); see experiments/dataset/panda.yaml for the keys.
 // csv, slides_dir and cache_dir go through resolve_data_path (a cache folder that exists in
 // neither place is made under the working directory). `seed` is unused: the split follows dataset.split_seed so that
 // runs with different training seeds validate on the same slides, and nothing else is random.
-std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split split, uint64_t seed);
+std::unique_ptr<Dataset> make_panda_dataset(PandaOptions options, Split split, uint64_t seed);
 
 }  // namespace pgd::data

@@ -65,13 +65,11 @@ torch::Tensor SyntheticDataset::image(size_t i) const {
   return out;
 }
 
-std::unique_ptr<SyntheticDataset> make_synthetic_dataset(const config::ConfigView& cfg, Split split,
-                                                         uint64_t seed) {
-  int64_t image_size = cfg.get_int_in("image_size", 1, 1 << 16);
-  int64_t num_classes = cfg.get_int_in("num_classes", 1, 1 << 20);
-  int64_t size = cfg.get_int_in(split == Split::Train ? "train_size" : "val_size", 0, int64_t(1) << 40);
-  return std::make_unique<SyntheticDataset>(image_size, num_classes, static_cast<size_t>(size),
-                                            split, seed);
+std::unique_ptr<SyntheticDataset> make_synthetic_dataset(const SyntheticOptions& options,
+                                                         Split split, uint64_t seed) {
+  const int64_t size = split == Split::Train ? options.train_size : options.val_size;
+  return std::make_unique<SyntheticDataset>(options.image_size, options.num_classes,
+                                            static_cast<size_t>(size), split, seed);
 }
 
 }  // namespace pgd::data

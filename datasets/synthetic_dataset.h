@@ -40,8 +40,8 @@ class SyntheticDataset : public Dataset {
   uint64_t seed_;
 };
 
-// From a `dataset` section with name synthetic: image_size, num_classes, train_size, val_size.
-std::unique_ptr<SyntheticDataset> make_synthetic_dataset(const config::ConfigView& cfg, Split split,
-                                                         uint64_t seed);
+// The split's train_size or val_size images.
+std::unique_ptr<SyntheticDataset> make_synthetic_dataset(const SyntheticOptions& options,
+                                                         Split split, uint64_t seed);
 
 }  // namespace pgd::data

@@ -59,31 +59,6 @@ void write_cached(const fs::path& file, const std::vector<uint8_t>& bytes) {
 
 }  // namespace
 
-UltraMnistParams ultramnist_params_from_config(const config::ConfigView& cfg) {
-  UltraMnistParams p;
-  p.image_size = cfg.get_int_in("image_size", 1, 1 << 16);
-  p.canvas_size = cfg.get_int_in("canvas_size", 14, 1 << 16);
-  p.digits_min = cfg.get_int_in("digits_min", 1, 10);
-  p.digits_max = cfg.get_int_in("digits_max", p.digits_min, 10);
-  p.num_classes = cfg.get_int_in("num_classes", 1, 9 * p.digits_max + 1);
-  p.scale_min = cfg.get_int_in("scale_min", 1, p.canvas_size / 28);
-  p.scale_max = cfg.get_int_in("scale_max", p.scale_min, p.canvas_size / 28);
-  if (cfg.has("scale_weights") && cfg.raw()["scale_weights"].is_string()) {
-    std::string shape = cfg.get_choice("scale_weights", {"v_shape", "uniform"});
-    if (shape == "v_shape")
-      p.scale_weights = v_shape_weights(p.scale_min, p.scale_max);
-    else
-      p.scale_weights.assign(static_cast<size_t>(p.scale_max - p.scale_min + 1), 1.0);
-  } else {
-    p.scale_weights = cfg.get_double_list("scale_weights");
-  }
-  p.placement_tries = cfg.get_int_or("placement_tries", p.placement_tries);
-  p.scale_tries = cfg.get_int_or("scale_tries", p.scale_tries);
-  if (cfg.has("half_size_prob")) p.half_size_prob = cfg.get_double_in("half_size_prob", 0, 1);
-  p.validate(cfg.path().empty() ? "" : cfg.path() + ".");
-  return p;
-}
-
 UltraMnistDataset::UltraMnistDataset(std::shared_ptr<const UltraMnistGenerator> generator,
                                      Split split, int64_t per_class,
                                      std::optional<fs::path> cache_dir)
@@ -153,16 +128,15 @@ torch::Tensor UltraMnistDataset::image(size_t i) const {
   return out;
 }
 
-std::unique_ptr<UltraMnistDataset> make_ultramnist_dataset(const config::ConfigView& cfg,
+std::unique_ptr<UltraMnistDataset> make_ultramnist_dataset(const UltraMnistOptions& options,
                                                            Split split, uint64_t seed) {
-  UltraMnistParams params = ultramnist_params_from_config(cfg);
-  const char* per_class_key = split == Split::Train ? "train_per_class" : "val_per_class";
-  int64_t per_class = cfg.get_int_in(per_class_key, 0, int64_t(1) << 32);
-  fs::path mnist = resolve_data_path(cfg.get_string("mnist_path"));
+  const int64_t per_class =
+      split == Split::Train ? options.train_per_class : options.val_per_class;
+  const fs::path mnist = resolve_data_path(options.mnist_path.string());
   std::optional<fs::path> cache;
-  if (!cfg.is_null("cache_dir")) cache = resolve_data_path(cfg.get_string("cache_dir"));
-  auto generator =
-      std::make_shared<const UltraMnistGenerator>(std::move(params), shared_mnist_digits(mnist), seed);
+  if (options.cache_dir) cache = resolve_data_path(options.cache_dir->string());
+  auto generator = std::make_shared<const UltraMnistGenerator>(
+      options.params, shared_mnist_digits(mnist), seed);
   return std::make_unique<UltraMnistDataset>(std::move(generator), split, per_class, cache);
 }
 

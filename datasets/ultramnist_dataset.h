@@ -13,12 +13,6 @@
 
 namespace pgd::data {
 
-// The generator parameters from a `dataset` section (experiments/dataset/ultramnist*.yaml keys:
-// image_size, canvas_size, num_classes, digits_min, digits_max, scale_min, scale_max,
-// scale_weights = v_shape | uniform | [weights]; optional placement_tries, scale_tries).
-// Throws ConfigError naming the key.
-UltraMnistParams ultramnist_params_from_config(const config::ConfigView& cfg);
-
 class UltraMnistDataset : public Dataset {
  public:
   // Normalization of the published UltraMNIST code (MNIST's statistics).
@@ -57,9 +51,8 @@ class UltraMnistDataset : public Dataset {
   std::optional<std::filesystem::path> cache_root_;  // cache_dir/ultramnist-<key>/<split>
 };
 
-// From a `dataset` section with name ultramnist or ultramnist10 (also reads train_per_class,
-// val_per_class, mnist_path and cache_dir).
-std::unique_ptr<UltraMnistDataset> make_ultramnist_dataset(const config::ConfigView& cfg,
+// The split's per-class count of images; mnist_path and cache_dir go through resolve_data_path.
+std::unique_ptr<UltraMnistDataset> make_ultramnist_dataset(const UltraMnistOptions& options,
                                                            Split split, uint64_t seed);
 
 }  // namespace pgd::data

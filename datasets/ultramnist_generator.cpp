@@ -7,15 +7,15 @@
 #include <sstream>
 
 #include "datasets/sample_rng.h"
-#include "harness/config/config_error.h"
+#include <stdexcept>
 
 namespace pgd::data {
 namespace {
 
 [[noreturn]] void bad_param(const std::string& prefix, const std::string& field,
                             const std::string& value, const std::string& expected) {
-  throw config::ConfigError("config key '" + prefix + field + "': value " + value +
-                            " is invalid; expected " + expected);
+  throw std::invalid_argument("config key '" + prefix + field + "': value " + value +
+                              " is invalid; expected " + expected);
 }
 
 uint64_t split_word(Split s) { return s == Split::Train ? 0 : 1; }
@@ -198,9 +198,10 @@ UltraMnistGenerator::UltraMnistGenerator(UltraMnistParams params,
   for (int64_t c = 0; c < params_.num_classes; ++c) {
     multisets_.push_back(digit_multisets(c, params_.digits_min, params_.digits_max));
     if (multisets_.back().empty())
-      throw config::ConfigError("UltraMNIST: class " + std::to_string(c) + " has no multiset of " +
-                                std::to_string(params_.digits_min) + ".." +
-                                std::to_string(params_.digits_max) + " digits with that sum");
+      throw std::invalid_argument("UltraMNIST: class " + std::to_string(c) +
+                                  " has no multiset of " + std::to_string(params_.digits_min) +
+                                  ".." + std::to_string(params_.digits_max) +
+                                  " digits with that sum");
   }
   train_digits_ = split_digit_pool(*pool_, Split::Train);
   val_digits_ = split_digit_pool(*pool_, Split::Val);

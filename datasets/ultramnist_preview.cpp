@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "datasets/png_writer.h"
 #include "datasets/ultramnist_dataset.h"
@@ -45,11 +46,11 @@ std::string ultramnist_manifest_row(const std::string& file, Split split, uint64
   return row.str();
 }
 
-void write_ultramnist_previews(const config::ConfigView& dataset_cfg, Split split, uint64_t seed,
+void write_ultramnist_previews(const UltraMnistOptions& options, Split split, uint64_t seed,
                                const fs::path& out_dir, int64_t count) {
-  dataset_cfg.get_choice("name", ultramnist_family_names());
-  if (count < 0) throw config::ConfigError("preview count " + std::to_string(count) + " is negative");
-  auto dataset = make_ultramnist_dataset(dataset_cfg, split, seed);
+  if (count < 0)
+    throw std::invalid_argument("preview count " + std::to_string(count) + " is negative");
+  auto dataset = make_ultramnist_dataset(options, split, seed);
   const UltraMnistGenerator& gen = dataset->generator();
   const int64_t s = gen.params().image_size;
 

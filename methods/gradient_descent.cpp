@@ -9,21 +9,18 @@
 namespace pgd::methods {
 namespace {
 
-Network build_gd_network(const config::ConfigView& cfg, const MethodContext& ctx) {
-  const auto method = cfg.at("method");
-  const std::string classifier =
-      method.has("classifier") ? method.get_choice("classifier", {"head", "pooled"}) : "head";
-  if (classifier == "pooled") {
-    auto backbone =
-        make_configured_backbone(cfg, ctx, backbones::BackboneMode::Classifier, /*out_dim=*/0);
+Network build_gd_network(const MethodOptions& options, const MethodContext& ctx) {
+  if (options.classifier == GdClassifier::Pooled) {
+    auto backbone = make_configured_backbone(options.backbone, ctx,
+                                             backbones::BackboneMode::Classifier, /*out_dim=*/0);
     return Network(backbone, LatentHead(nullptr));
   }
-  auto backbone =
-      make_configured_backbone(cfg, ctx, backbones::BackboneMode::FeatureMap, /*out_dim=*/0);
+  auto backbone = make_configured_backbone(options.backbone, ctx,
+                                           backbones::BackboneMode::FeatureMap, /*out_dim=*/0);
   const int64_t side = feature_map_side(ctx.image_size, backbone->output_stride());
-  auto options = make_latent_head_options(cfg.at("head"), backbone->feature_channels(),
-                                          ctx.num_classes, side, side);
-  return Network(backbone, LatentHead(options));
+  auto head = make_latent_head_options(options.head, backbone->feature_channels(),
+                                       ctx.num_classes, side, side);
+  return Network(backbone, LatentHead(head));
 }
 
 }  // namespace
@@ -34,9 +31,9 @@ int64_t feature_map_side(int64_t image_size, int64_t output_stride) {
   return side;
 }
 
-GradientDescent::GradientDescent(const config::ConfigView& cfg, const MethodContext& ctx)
-    : NetworkMethod(cfg, ctx, build_gd_network(cfg, ctx)) {
-  micro_batch_ = cfg.at("train").get_int_in("micro_batch", 0, int64_t{1} << 31);
+GradientDescent::GradientDescent(const MethodOptions& options, const MethodContext& ctx)
+    : NetworkMethod(options, ctx, build_gd_network(options, ctx)) {
+  set_micro_batch(options.micro_batch);
 }
 
 void GradientDescent::set_micro_batch(int64_t micro_batch) {

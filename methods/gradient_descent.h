@@ -15,9 +15,9 @@ namespace pgd::methods {
 
 class GradientDescent : public NetworkMethod {
  public:
-  // cfg: the whole resolved config. Reads method.classifier, method.freeze_bn, train.*, head.*,
-  // backbone.*, seed.
-  GradientDescent(const config::ConfigView& cfg, const MethodContext& ctx);
+  // Reads options.classifier, micro_batch, backbone, head (classifier = head), optimizer,
+  // schedule, freeze_bn, memory_format, seed.
+  GradientDescent(const MethodOptions& options, const MethodContext& ctx);
 
   std::string name() const override { return "gd"; }
   // images: B×3×S×S float; labels: B int64. Zero grads, accumulate over micro-batches, one

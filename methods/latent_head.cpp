@@ -4,13 +4,12 @@
 
 namespace pgd::methods {
 
-LatentHeadOptions make_latent_head_options(const config::ConfigView& head, int64_t latent_dim,
+LatentHeadOptions make_latent_head_options(const HeadSpec& head, int64_t latent_dim,
                                            int64_t num_classes, int64_t grid_h, int64_t grid_w) {
   LatentHeadOptions o;
-  o.layers = head.get_int_in("layers", 1, 64);
-  o.channels = head.get_int_in("channels", 1, 1 << 16);
-  // Dropout2d takes p in [0, 1); 1 would zero every map.
-  o.dropout = head.get_double_in("dropout", 0.0, 0.999999);
+  o.layers = head.layers;
+  o.channels = head.channels;
+  o.dropout = head.dropout;
   o.latent_dim = latent_dim;
   o.num_classes = num_classes;
   o.grid_h = grid_h;
@@ -27,6 +26,8 @@ LatentHeadImpl::LatentHeadImpl(const LatentHeadOptions& opts) : options(opts) {
   TORCH_CHECK(opts.layers >= 1 && opts.channels >= 1 && opts.latent_dim >= 1 &&
                   opts.num_classes >= 1 && opts.grid_h >= 1 && opts.grid_w >= 1,
               "LatentHead: every size must be positive");
+  // Dropout2d takes p in [0, 1); 1 would zero every map.
+  TORCH_CHECK(opts.dropout >= 0 && opts.dropout < 1, "LatentHead: dropout must be in [0, 1)");
   layers = torch::nn::ModuleList();
   for (int64_t i = 0; i < opts.layers; ++i) {
     const int64_t in = i == 0 ? opts.latent_dim : opts.channels;

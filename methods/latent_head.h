@@ -15,7 +15,7 @@
 #include <torch/nn/pimpl.h>
 #include <torch/types.h>
 
-#include "harness/config/config_view.h"
+#include "methods/method_options.h"
 
 namespace pgd::methods {
 
@@ -29,9 +29,9 @@ struct LatentHeadOptions {
   int64_t grid_w = 16;
 };
 
-// From cfg.head (layers, channels, dropout); latent_dim, classes and grid are given by the
+// From the head's layers, channels and dropout; latent_dim, classes and grid are given by the
 // method (PatchGD: head.latent_dim and N; GD: the backbone's channels and feature-map size).
-LatentHeadOptions make_latent_head_options(const config::ConfigView& head, int64_t latent_dim,
+LatentHeadOptions make_latent_head_options(const HeadSpec& head, int64_t latent_dim,
                                            int64_t num_classes, int64_t grid_h, int64_t grid_w);
 
 // Side of the map after the head's convolutions: stride 1, then L−1 times ⌊(n−1)/2⌋+1.

@@ -1,6 +1,8 @@
 #include "methods/lr_schedule.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace pgd::methods {
 
@@ -12,13 +14,13 @@ double LrSchedule::factor(int64_t step) const {
   return std::max(0.0, left / span);
 }
 
-LrSchedule make_lr_schedule(const config::ConfigView& train, int64_t steps_per_epoch) {
+LrSchedule make_lr_schedule(const ScheduleSettings& settings, int64_t steps_per_epoch) {
   if (steps_per_epoch < 1)
-    throw config::ConfigError("steps_per_epoch must be >= 1 to build the lr schedule (got " +
-                              std::to_string(steps_per_epoch) + ")");
-  const int64_t warmup_epochs = train.get_int_in("warmup_epochs", 0, 1 << 20);
-  const int64_t decay_epochs = train.get_int_in("decay_epochs", 0, 1 << 20);
-  const int64_t epochs = train.get_int_in("epochs", 1, 1 << 20);
+    throw std::invalid_argument("steps_per_epoch must be >= 1 to build the lr schedule (got " +
+                                std::to_string(steps_per_epoch) + ")");
+  const int64_t warmup_epochs = settings.warmup_epochs;
+  const int64_t decay_epochs = settings.decay_epochs;
+  const int64_t epochs = settings.epochs;
   LrSchedule s;
   s.warmup_steps = warmup_epochs * steps_per_epoch;
   s.total_steps = decay_epochs == 0 ? 2 * epochs * steps_per_epoch

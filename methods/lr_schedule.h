@@ -3,7 +3,7 @@
 // stepped once per batch. The factor multiplies each parameter group's base lr.
 #include <cstdint>
 
-#include "harness/config/config_view.h"
+#include "methods/method_options.h"
 
 namespace pgd::methods {
 
@@ -18,10 +18,10 @@ struct LrSchedule {
   double factor(int64_t step) const;
 };
 
-// From cfg.train: warmup_epochs, decay_epochs, epochs, with `steps_per_epoch` batches per epoch.
+// From the epochs settings, with `steps_per_epoch` batches per epoch.
 // decay_epochs = 0 reproduces the reference, whose decay ends at step 2·epochs·steps_per_epoch
 // counted from the start (warm-up included); decay_epochs > 0 decays over that many epochs
 // after the warm-up.
-LrSchedule make_lr_schedule(const config::ConfigView& train, int64_t steps_per_epoch);
+LrSchedule make_lr_schedule(const ScheduleSettings& settings, int64_t steps_per_epoch);
 
 }  // namespace pgd::methods

@@ -7,7 +7,7 @@
 
 #include <torch/types.h>
 
-#include "harness/config/config_view.h"
+#include "methods/method_options.h"
 
 namespace pgd::methods {
 
@@ -52,8 +52,7 @@ class Method {
   virtual void load_weights(const std::string& path) = 0;
 };
 
-// Builds the method named by cfg.method.name from the whole resolved config
-// (method, backbone, head and train sections).
-std::unique_ptr<Method> make_method(const config::ConfigView& cfg, const MethodContext& ctx);
+// Builds the method `options.kind` names.
+std::unique_ptr<Method> make_method(const MethodOptions& options, const MethodContext& ctx);
 
 }  // namespace pgd::methods

@@ -3,17 +3,16 @@
 #include <cstdint>
 #include <memory>
 
-#include "harness/config/config_view.h"
 #include "methods/backbones/backbone.h"
 #include "methods/method.h"
 
 namespace pgd::methods {
 
-// The backbone named by cfg.backbone (name, width, weights) in `mode`: Classifier with
+// The backbone `spec` names (name, width, weights) in `mode`: Classifier with
 // ctx.num_classes outputs, Encoder with `out_dim` outputs, or FeatureMap. With `weights` set, the
 // TorchScript file's tensors are loaded; the classifier ("fc." / "classifier.") is not required to
 // match unless the mode keeps torchvision's own 1000-way classifier. Not yet moved to ctx.device.
-std::shared_ptr<backbones::Backbone> make_configured_backbone(const config::ConfigView& cfg,
+std::shared_ptr<backbones::Backbone> make_configured_backbone(const BackboneSpec& spec,
                                                               const MethodContext& ctx,
                                                               backbones::BackboneMode mode,
                                                               int64_t out_dim);

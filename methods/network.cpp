@@ -14,14 +14,11 @@ NetworkImpl::NetworkImpl(std::shared_ptr<backbones::Backbone> backbone_, LatentH
   if (!head.is_empty()) register_module("head", head);
 }
 
-c10::MemoryFormat read_memory_format(const config::ConfigView& cfg, torch::Device device) {
-  const std::string choice =
-      cfg.has("memory_format")
-          ? cfg.get_choice("memory_format", {"auto", "contiguous", "channels_last"})
-          : "auto";
+c10::MemoryFormat resolve_memory_format(MemoryFormatChoice choice, torch::Device device) {
   // auto: NHWC on the CPU, where oneDNN otherwise reorders every convolution's input and output
   // (1.1-2× faster steps, see bench/README.md); NCHW on CUDA until it is measured there.
-  const bool nhwc = choice == "channels_last" || (choice == "auto" && device.is_cpu());
+  const bool nhwc = choice == MemoryFormatChoice::ChannelsLast ||
+                    (choice == MemoryFormatChoice::Auto && device.is_cpu());
   return nhwc ? c10::MemoryFormat::ChannelsLast : c10::MemoryFormat::Contiguous;
 }
 
@@ -106,25 +103,20 @@ int64_t NetworkMethod::recalibrate_batchnorm(const std::function<torch::Tensor()
   return used;
 }
 
-NetworkMethod::NetworkMethod(const config::ConfigView& cfg, const MethodContext& ctx,
+NetworkMethod::NetworkMethod(const MethodOptions& options, const MethodContext& ctx,
                              Network network)
-    : network_(std::move(network)), device_(ctx.device) {
-  const auto method = cfg.at("method");
-  freeze_bn_ = method.get_bool_or("freeze_bn", false);
-  const int64_t seed = cfg.get_int_or("seed", 42);
-  generator_ = at::detail::createCPUGenerator(static_cast<uint64_t>(seed));
+    : network_(std::move(network)), device_(ctx.device), freeze_bn_(options.freeze_bn) {
+  generator_ = at::detail::createCPUGenerator(options.seed);
 
   network_->to(device_);
   // Before the optimizer exists, so Adam's moment buffers take the same layout.
-  memory_format_ = read_memory_format(cfg, device_);
+  memory_format_ = resolve_memory_format(options.memory_format, device_);
   to_memory_format(*network_, memory_format_);
   std::vector<torch::Tensor> head_params;
   if (!network_->head.is_empty()) head_params = network_->head->parameters();
-  const auto train = cfg.at("train");
-  optimizer_ = std::make_unique<ScheduledAdam>(network_->backbone->parameters(),
-                                               std::move(head_params),
-                                               make_optimizer_settings(train),
-                                               make_lr_schedule(train, ctx.steps_per_epoch));
+  optimizer_ = std::make_unique<ScheduledAdam>(
+      network_->backbone->parameters(), std::move(head_params), options.optimizer,
+      make_lr_schedule(options.schedule, ctx.steps_per_epoch));
 }
 
 int64_t NetworkMethod::parameter_count() const {

@@ -27,9 +27,8 @@ struct NetworkImpl : torch::nn::Module {
 };
 TORCH_MODULE(Network);
 
-// The layout the top-level `memory_format` (auto | contiguous | channels_last; absent = auto)
-// asks for on `device`.
-c10::MemoryFormat read_memory_format(const config::ConfigView& cfg, torch::Device device);
+// The layout `choice` asks for on `device`.
+c10::MemoryFormat resolve_memory_format(MemoryFormatChoice choice, torch::Device device);
 // Puts every 4-D parameter (the convolutions' weights) under `module` in `format`.
 void to_memory_format(torch::nn::Module& module, c10::MemoryFormat format);
 
@@ -71,8 +70,8 @@ class NetworkMethod : public Method {
   torch::Tensor in_model_layout(const torch::Tensor& x) const { return x.contiguous(memory_format_); }
 
   // Moves the network to ctx.device and builds the optimizer over its backbone and head groups.
-  // `seed` seeds the method's own generator (PatchGD's patch permutations).
-  NetworkMethod(const config::ConfigView& cfg, const MethodContext& ctx, Network network);
+  // options.seed seeds the method's own generator (PatchGD's patch permutations).
+  NetworkMethod(const MethodOptions& options, const MethodContext& ctx, Network network);
 
   Network network_{nullptr};
   std::unique_ptr<ScheduledAdam> optimizer_;

@@ -14,47 +14,43 @@ std::vector<int64_t> to_vector(const torch::Tensor& positions) {
   return std::vector<int64_t>(cpu.data_ptr<int64_t>(), cpu.data_ptr<int64_t>() + cpu.numel());
 }
 
-Network build_patchgd_network(const config::ConfigView& cfg, const MethodContext& ctx,
+Network build_patchgd_network(const MethodOptions& options, const MethodContext& ctx,
                               const PatchGdSettings& s) {
-  auto backbone =
-      make_configured_backbone(cfg, ctx, backbones::BackboneMode::Encoder, s.latent_dim);
-  auto options = make_latent_head_options(cfg.at("head"), s.latent_dim, ctx.num_classes, s.grid,
-                                          s.grid);
-  return Network(backbone, LatentHead(options));
+  auto backbone = make_configured_backbone(options.backbone, ctx,
+                                           backbones::BackboneMode::Encoder, s.latent_dim);
+  auto head =
+      make_latent_head_options(options.head, s.latent_dim, ctx.num_classes, s.grid, s.grid);
+  return Network(backbone, LatentHead(head));
 }
 
 }  // namespace
 
-PatchGdSettings read_patchgd_settings(const config::ConfigView& cfg, int64_t image_size) {
-  const auto method = cfg.at("method");
+PatchGdSettings make_patchgd_settings(const MethodOptions& options, int64_t image_size) {
+  const PatchGdOptions& o = options.patchgd;
+  // The config reader reports these by key; here they guard direct callers.
+  if (o.patch_size < 1 || image_size < 1 || image_size % o.patch_size != 0)
+    throw std::invalid_argument("PatchGD: patch size " + std::to_string(o.patch_size) +
+                                " does not divide the image side " + std::to_string(image_size));
+  if (o.eval_chunk < 0) throw std::invalid_argument("PatchGD: negative eval chunk");
   PatchGdSettings s;
-  s.patch_size = method.get_int_in("patch_size", 1, int64_t{1} << 20);
-  if (image_size < 1 || image_size % s.patch_size != 0)
-    method.fail("patch_size", "a patch side that divides the image size " +
-                                  std::to_string(image_size) + " (image side = N × patch side)");
-  s.grid = image_size / s.patch_size;
-  s.latent_dim = cfg.at("head").get_int_in("latent_dim", 1, int64_t{1} << 20);
-  const double fraction = method.get_double_in("sampling_fraction", 0.0, 1.0, /*lo_open=*/true);
-  // Optional knobs (absent = their defaults): grad_accum_steps, fill_bn_mode, eval_chunk.
-  const int64_t accum = method.has("grad_accum_steps")
-                            ? method.get_int_in("grad_accum_steps", 0, int64_t{1} << 20)
-                            : 0;
-  s.plan = make_sampling_plan(s.grid * s.grid, fraction, accum);
-  s.fill_bn_train = !method.has("fill_bn_mode") ||
-                    method.get_choice("fill_bn_mode", {"train", "eval"}) == "train";
-  s.eval_chunk =
-      method.has("eval_chunk") ? method.get_int_in("eval_chunk", 0, int64_t{1} << 40) : 0;
+  s.patch_size = o.patch_size;
+  s.grid = image_size / o.patch_size;
+  s.latent_dim = options.head.latent_dim;
+  s.plan = make_sampling_plan(s.grid * s.grid, o.sampling_fraction, o.grad_accum_steps);
+  s.fill_bn_train = o.fill_bn_train;
+  s.eval_chunk = o.eval_chunk;
   return s;
 }
 
-PatchGradientDescent::PatchGradientDescent(const config::ConfigView& cfg,
+PatchGradientDescent::PatchGradientDescent(const MethodOptions& options,
                                            const MethodContext& ctx)
-    : PatchGradientDescent(cfg, ctx, read_patchgd_settings(cfg, ctx.image_size)) {}
+    : PatchGradientDescent(options, ctx, make_patchgd_settings(options, ctx.image_size)) {}
 
-PatchGradientDescent::PatchGradientDescent(const config::ConfigView& cfg,
+PatchGradientDescent::PatchGradientDescent(const MethodOptions& options,
                                            const MethodContext& ctx,
                                            const PatchGdSettings& settings)
-    : NetworkMethod(cfg, ctx, build_patchgd_network(cfg, ctx, settings)), settings_(settings) {
+    : NetworkMethod(options, ctx, build_patchgd_network(options, ctx, settings)),
+      settings_(settings) {
   TORCH_CHECK(network_->backbone->mode() == backbones::BackboneMode::Encoder,
               "PatchGradientDescent needs an Encoder backbone");
 }

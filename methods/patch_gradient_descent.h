@@ -23,25 +23,24 @@ struct PatchGdTrace {
   int64_t optimizer_steps = 0;
 };
 
-// The method's settings, checked: every problem is a config::ConfigError naming its key.
+// The method's settings derived for one image side.
 struct PatchGdSettings {
-  int64_t patch_size = 0;      // p (method.patch_size)
+  int64_t patch_size = 0;      // p
   int64_t grid = 0;            // N = S/p
-  int64_t latent_dim = 0;      // D (head.latent_dim)
-  SamplingPlan plan;           // k, ζ, ε from method.sampling_fraction, method.grad_accum_steps
-  bool fill_bn_train = true;   // method.fill_bn_mode: train (reference) | eval
-  int64_t eval_chunk = 0;      // method.eval_chunk: positions per encoder call at inference, 0 = k
+  int64_t latent_dim = 0;      // D (the head's latent_dim)
+  SamplingPlan plan;           // k, ζ, ε from the sampling fraction and grad_accum_steps
+  bool fill_bn_train = true;   // BatchNorm mode while filling Z: train (reference) | eval
+  int64_t eval_chunk = 0;      // positions per encoder call at inference, 0 = k
 };
-// cfg: the whole resolved config; image_size: S.
-PatchGdSettings read_patchgd_settings(const config::ConfigView& cfg, int64_t image_size);
+// image_size: S. Throws std::invalid_argument for a patch size that does not divide S or a
+// sampling fraction outside (0, 1] (the config reader rejects both earlier, naming the key).
+PatchGdSettings make_patchgd_settings(const MethodOptions& options, int64_t image_size);
 
 class PatchGradientDescent : public NetworkMethod {
  public:
-  // cfg: the whole resolved config. Reads method.{patch_size, sampling_fraction,
-  // grad_accum_steps, fill_bn_mode, eval_chunk, freeze_bn}, head.*, backbone.*, train.*, seed.
-  // Throws config::ConfigError naming the key for a patch size that does not divide
-  // ctx.image_size or a sampling fraction outside (0, 1].
-  PatchGradientDescent(const config::ConfigView& cfg, const MethodContext& ctx);
+  // Reads options.patchgd, head, backbone, optimizer, schedule, freeze_bn, memory_format, seed.
+  // Throws as make_patchgd_settings for settings that do not fit ctx.image_size.
+  PatchGradientDescent(const MethodOptions& options, const MethodContext& ctx);
 
   std::string name() const override { return "patchgd"; }
   // images: B×3×S×S float; labels: B int64. Fill, inner loop with its optimizer steps, one
@@ -70,7 +69,7 @@ class PatchGradientDescent : public NetworkMethod {
   void calibration_forward(const torch::Tensor& images) override;
 
  private:
-  PatchGradientDescent(const config::ConfigView& cfg, const MethodContext& ctx,
+  PatchGradientDescent(const MethodOptions& options, const MethodContext& ctx,
                        const PatchGdSettings& settings);
   // Z from every patch in grid order, chunks of `chunk` positions. images: B×3×S×S on the device
   // → B×D×N×N (a fresh tensor).

@@ -4,14 +4,6 @@
 
 namespace pgd::methods {
 
-OptimizerSettings make_optimizer_settings(const config::ConfigView& train) {
-  OptimizerSettings s;
-  s.lr = train.get_double_in("lr", 0.0, 1e3);
-  s.head_lr = train.get_double_in("head_lr", 0.0, 1e3);
-  s.weight_decay = train.get_double_in("weight_decay", 0.0, 1e3);
-  return s;
-}
-
 ScheduledAdam::ScheduledAdam(std::vector<torch::Tensor> backbone_params,
                              std::vector<torch::Tensor> head_params,
                              const OptimizerSettings& settings, const LrSchedule& schedule)

@@ -9,19 +9,10 @@
 #include <torch/serialize/archive.h>
 #include <torch/types.h>
 
-#include "harness/config/config_view.h"
 #include "methods/lr_schedule.h"
+#include "methods/method_options.h"
 
 namespace pgd::methods {
-
-struct OptimizerSettings {
-  double lr = 1e-3;           // backbone group
-  double head_lr = 1e-3;      // head group
-  double weight_decay = 0.0;  // Adam's L2 term (as torch.optim.Adam), both groups
-};
-
-// From cfg.train: lr, head_lr, weight_decay (lr > 0 is not required: 0 freezes training).
-OptimizerSettings make_optimizer_settings(const config::ConfigView& train);
 
 class ScheduledAdam {
  public:

@@ -1,5 +1,8 @@
 // patchgd data ultramnist --out DIR --count N [overrides]: PNG previews + manifest.
 #include <algorithm>
+#include <filesystem>
+#include <utility>
+#include <variant>
 #include <iostream>
 
 #include "datasets/dataset.h"
@@ -10,6 +13,7 @@
 #include "harness/config/config_hash.h"
 #include "harness/config/multirun.h"
 #include "harness/config/yaml_emit.h"
+#include "harness/spec/spec_reader.h"
 
 namespace pgd::cli {
 
@@ -52,9 +56,12 @@ int cmd_data(int argc, char** argv) {
     if (split != "train" && split != "val") throw UsageError("--split '" + split + "': expected train or val");
     const int64_t count = r["count"].as<int64_t>();
     if (count < 1) throw UsageError("--count must be >= 1");
-    data::write_ultramnist_previews(config::ConfigView(cfg["dataset"], "dataset"),
+    const config::ConfigView root(cfg);
+    const auto dataset = spec::read_dataset_options(root.at("dataset"));
+    data::write_ultramnist_previews(std::get<data::UltraMnistOptions>(dataset.source),
                                     split == "train" ? data::Split::Train : data::Split::Val,
-                                    cfg.value("seed", uint64_t{42}), r["out"].as<std::string>(), count);
+                                    static_cast<uint64_t>(root.get_int("seed")),
+                                    r["out"].as<std::string>(), count);
     std::cout << "wrote " << count << " images and manifest.csv to " << r["out"].as<std::string>() << std::endl;
     return 0;
   });
@@ -72,8 +79,12 @@ int cmd_check_paper(int argc, char** argv) {
     ++missing;
 #endif
     const auto cfg = config::compose_config(config::default_config_dir(), {"dataset=panda"});
-    for (const char* key : {"csv", "slides_dir"}) {
-      const auto p = data::resolve_data_path(cfg["dataset"][key].get<std::string>());
+    const auto panda = std::get<data::PandaOptions>(
+        spec::read_dataset_options(config::ConfigView(cfg).at("dataset")).source);
+    const std::pair<const char*, std::filesystem::path> paths[] = {{"csv", panda.csv},
+                                                                   {"slides_dir", panda.slides_dir}};
+    for (const auto& [key, path] : paths) {
+      const auto p = data::resolve_data_path(path.string());
       if (!std::filesystem::exists(p)) {
         std::cerr << "check-paper: dataset." << key << " = " << p.string()
                   << " does not exist (download PANDA from Kaggle and point dataset." << key << " at it)\n";

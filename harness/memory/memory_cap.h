@@ -9,6 +9,8 @@
 
 #include <c10/core/Device.h>
 
+#include "harness/config/byte_size.h"
+
 namespace pgd::memory {
 
 struct OutOfMemoryError : std::runtime_error {
@@ -17,10 +19,8 @@ struct OutOfMemoryError : std::runtime_error {
   uint64_t requested, live, cap;
 };
 
-// "none" → nullopt; "4GB", "512MB", "1.5GiB", "123456" → bytes. GB = GiB = 2^30 (as GPU
-// memory is quoted). Throws std::invalid_argument naming the text.
-std::optional<uint64_t> parse_bytes(const std::string& text);
-std::string format_bytes(uint64_t bytes);  // "1.50 GiB"
+using config::format_bytes;
+using config::parse_bytes;
 
 // Installs the capping CPU allocator once per process (idempotent); later caps only change limits.
 void install_capping_cpu_allocator();

@@ -4,11 +4,14 @@
 // own size, unknown words) is an error naming the key instead of a failed run.
 #include <nlohmann/json.hpp>
 
+#include "harness/spec/run_spec.h"
+
 namespace pgd::runner {
 
+// Reads the config into its RunSpec (every key checked once, see harness/spec/spec_reader.h).
 // Throws config::ConfigError naming the key, the value and what is expected.
 // `check_model` also builds the model (on the CPU, no data) to compare memory.cap with the
 // bytes its parameters, gradients and Adam state need.
-void validate_config(const nlohmann::json& config, bool check_model = true);
+spec::RunSpec validate_config(const nlohmann::json& config, bool check_model = true);
 
 }  // namespace pgd::runner

@@ -33,11 +33,11 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-torch::Device resolve_device(const config::ConfigView& cfg) {
-  const std::string device = cfg.get_choice("device", {"cpu", "cuda"});
-  if (device == "cpu") return torch::kCPU;
+torch::Device resolve_device(const nlohmann::json& config, spec::DeviceKind device) {
+  if (device == spec::DeviceKind::Cpu) return torch::kCPU;
   if (!torch::cuda::is_available())
-    cfg.fail("device", "'cpu': this build or machine has no CUDA device");
+    config::ConfigView(config).fail("device",
+                                    "'cpu': this build or machine has no CUDA device");
   return torch::Device(torch::kCUDA, 0);
 }
 
@@ -57,17 +57,16 @@ struct PassResult {
 struct RunState {
   const nlohmann::json& config;
   const RunContext& ctx;
-  config::ConfigView cfg;
+  spec::RunSpec spec;  // micro_batch in spec.method is the one in use once searched
   torch::Device device = torch::kCPU;
   int64_t seed = 0;
   std::unique_ptr<data::Dataset> train_set, val_set;
   std::unique_ptr<methods::Method> method;
-  nlohmann::json method_config;  // config with `auto` batch sizes resolved
-  int64_t batch = 1, eval_batch = 1, epochs = 1;
+  int64_t batch = 1, eval_batch = 1, epochs = 1;  // batch: `auto` resolved
   Clock::time_point last_heartbeat = Clock::now();
   bool primary_is_qwk = false;
 
-  RunState(const nlohmann::json& c, const RunContext& x) : config(c), ctx(x), cfg(c) {}
+  RunState(const nlohmann::json& c, const RunContext& x) : config(c), ctx(x) {}
 
   void check_stop() const {
     if (ctx.stop && ctx.stop->load()) throw RunCancelled();
@@ -96,16 +95,15 @@ struct RunState {
 
 std::unique_ptr<methods::Method> build_method(RunState& st) {
   seed_everything(st.seed);  // same initial weights whenever the method is rebuilt
-  config::ConfigView mcfg(st.method_config);
   methods::MethodContext mctx;
   mctx.num_classes = st.train_set->num_classes();
   mctx.image_size = st.train_set->image_size();
   mctx.steps_per_epoch = std::max<int64_t>(1, static_cast<int64_t>(
       (st.train_set->size() + st.batch - 1) / st.batch));
-  const int64_t cap = st.cfg.at("train").get_int_or("max_batches_per_epoch", 0);
+  const int64_t cap = st.spec.train.max_batches_per_epoch;
   if (cap > 0) mctx.steps_per_epoch = std::min(mctx.steps_per_epoch, cap);
   mctx.device = st.device;
-  return methods::make_method(mcfg, mctx);
+  return methods::make_method(st.spec.method, mctx);
 }
 
 // A batch of the first `b` training samples (repeated if the set is smaller), for probes and timing.
@@ -122,22 +120,21 @@ std::pair<torch::Tensor, torch::Tensor> probe_batch(const data::Dataset& ds, int
 
 // Resolves train.batch_size / train.micro_batch = auto by trying real steps under the cap.
 void resolve_auto_batches(RunState& st) {
-  auto& train = st.method_config["train"];
-  const bool auto_batch = train["batch_size"].is_string();
-  const bool auto_micro = train["micro_batch"].is_string();
-  const int64_t upper = st.cfg.at("train").get_int_or("auto_batch_max", 256);
+  const spec::TrainSpec& train = st.spec.train;
+  const bool auto_batch = train.batch_size.automatic;
+  const bool auto_micro = train.micro_batch.automatic;
   if (!auto_batch && !auto_micro) return;
-  const int64_t limit = auto_batch ? upper : std::min(upper, train["batch_size"].get<int64_t>());
-  if (auto_micro) train["micro_batch"] = 0;
-  if (auto_batch) train["batch_size"] = 1;
+  const int64_t upper = train.auto_batch_max;
+  const int64_t limit = auto_batch ? upper : std::min(upper, train.batch_size.value);
+  int64_t& micro = st.spec.method.micro_batch;
+  if (auto_micro) micro = 0;
   // Training BatchNorm needs two values per channel, and the head's last map can be 1×1:
   // batch 1 is not a valid training batch for these models, so the search starts at 2.
   const int64_t lower = std::min<int64_t>(2, limit);
   const int64_t found = largest_fitting_batch(limit, [&](int64_t b) {
     st.check_stop();
-    if (auto_batch) train["batch_size"] = b;
-    else train["micro_batch"] = b;
-    st.batch = train["batch_size"].get<int64_t>();
+    if (auto_batch) st.batch = b;
+    else micro = b;
     auto method = build_method(st);
     auto [x, y] = probe_batch(*st.train_set, auto_batch ? b : st.batch);
     // Probe the steady state, not a fresh model's first step: from step two on, gradients and
@@ -150,9 +147,8 @@ void resolve_auto_batches(RunState& st) {
   if (found == 0)
     throw memory::OutOfMemoryError("batch search: even a batch of " + std::to_string(lower) + " does not fit memory.cap", 0,
                                    0, 0);
-  if (auto_batch) train["batch_size"] = found;
-  else train["micro_batch"] = found;
-  st.batch = train["batch_size"].get<int64_t>();
+  if (auto_batch) st.batch = found;
+  else micro = found;
   st.measurement(auto_batch ? "auto_batch_size" : "auto_micro_batch", static_cast<double>(found),
                  "images");
   st.message("batch search: " + std::to_string(found) + " fits the cap");
@@ -191,7 +187,7 @@ PassResult evaluate(RunState& st, const data::Dataset& ds, int64_t max_batches) 
 // eval.bn_recalibration > 0: precise BatchNorm before an evaluation, over that many training
 // batches of a shuffled order of its own (so the training order is not disturbed).
 int64_t recalibrate_batchnorm(RunState& st, int64_t epoch) {
-  const int64_t batches = st.cfg.at("eval").get_int_or("bn_recalibration", 0);
+  const int64_t batches = st.spec.eval.bn_recalibration;
   if (batches <= 0) return 0;
   data::LoaderOptions lo;
   lo.batch_size = st.batch;
@@ -283,10 +279,9 @@ struct CheckpointFiles {
 };
 
 std::optional<CheckpointFiles> checkpoint_files(const RunState& st) {
-  const auto train = st.cfg.at("train");
   fs::path dir;
   if (!st.ctx.checkpoint_dir.empty()) dir = st.ctx.checkpoint_dir;
-  else if (!train.is_null("checkpoint_dir")) dir = train.get_string("checkpoint_dir");
+  else if (st.spec.train.checkpoint_dir) dir = *st.spec.train.checkpoint_dir;
   else return std::nullopt;
   fs::create_directories(dir);
   const std::string h = config::config_hash(st.config);
@@ -341,9 +336,9 @@ int64_t load_checkpoint(RunState& st, const CheckpointFiles& f, BestSoFar& best)
 }
 
 void measure_speed(RunState& st) {
-  const auto m = st.cfg.at("measure");
-  if (!m.get_bool_or("latency", true)) return;
-  const int64_t warmup = m.get_int_or("warmup_steps", 1), steps = m.get_int_or("steps", 3);
+  const spec::MeasureSpec& m = st.spec.measure;
+  if (!m.latency) return;
+  const int64_t warmup = m.warmup_steps, steps = m.steps;
   if (steps < 1) return;
   auto [x, y] = probe_batch(*st.train_set, st.batch);
   const double train_s = median_seconds(warmup, steps, [&] {
@@ -363,16 +358,16 @@ void measure_speed(RunState& st) {
 }
 
 BestSoFar train_and_evaluate(RunState& st) {
-  const auto train = st.cfg.at("train");
-  const int64_t max_batches = train.get_int_or("max_batches_per_epoch", 0);
-  const int64_t every = std::max<int64_t>(1, st.cfg.at("eval").get_int_or("every_epochs", 1));
+  const spec::TrainSpec& train = st.spec.train;
+  const int64_t max_batches = train.max_batches_per_epoch;
+  const int64_t every = st.spec.eval.every_epochs;
   BestSoFar best;
   int64_t start_epoch = 0;
   auto ckpt = checkpoint_files(st);
   if (ckpt) start_epoch = load_checkpoint(st, *ckpt, best);
-  if (start_epoch == 0 && !train.is_null("init_from")) {
-    st.method->load_weights(train.get_string("init_from"));
-    st.message("warm start from " + train.get_string("init_from"));
+  if (start_epoch == 0 && train.init_from) {
+    st.method->load_weights(*train.init_from);
+    st.message("warm start from " + *train.init_from);
   }
 
   data::LoaderOptions lo;
@@ -426,26 +421,22 @@ BestSoFar train_and_evaluate(RunState& st) {
 }
 
 void prepare(RunState& st) {
-  const auto& cfg = st.cfg;
   // The CLI validated already; direct callers (tests, embedders) get the same checks here.
-  validate_config(st.config, /*check_model=*/false);
-  const int64_t threads = cfg.get_int_or("threads", 0);
-  torch::set_num_threads(static_cast<int>(resolve_thread_count(threads)));
-  st.device = resolve_device(cfg);
-  st.seed = cfg.get_int("seed");
-  const auto train = cfg.at("train");
-  st.epochs = train.get_int("epochs");
-  st.method_config = st.config;
-  const auto& bs = st.config["train"]["batch_size"];
-  st.batch = bs.is_number_integer() ? bs.get<int64_t>() : 1;
+  st.spec = validate_config(st.config, /*check_model=*/false);
+  const spec::RunSpec& spec = st.spec;
+  torch::set_num_threads(static_cast<int>(resolve_thread_count(spec.threads)));
+  st.device = resolve_device(st.config, spec.device);
+  st.seed = spec.seed;
+  st.epochs = spec.train.epochs;
+  st.batch = spec.train.batch_size.automatic ? 1 : spec.train.batch_size.value;
 
-  const auto dcfg = cfg.at("dataset");
-  st.primary_is_qwk = dcfg.get_string("name") == "panda";
-  st.message("dataset " + dcfg.get_string("name") + " at " + std::to_string(dcfg.get_int("image_size")) + " px");
-  st.train_set = data::make_dataset(dcfg, data::Split::Train, static_cast<uint64_t>(st.seed));
-  st.val_set = data::make_dataset(dcfg, data::Split::Val, static_cast<uint64_t>(st.seed));
+  const data::DatasetOptions& dataset = spec.dataset;
+  st.primary_is_qwk = dataset.name == "panda";
+  st.message("dataset " + dataset.name + " at " + std::to_string(dataset.image_size()) + " px");
+  st.train_set = data::make_dataset(dataset, data::Split::Train, static_cast<uint64_t>(st.seed));
+  st.val_set = data::make_dataset(dataset, data::Split::Val, static_cast<uint64_t>(st.seed));
   if (st.train_set->size() == 0 || st.val_set->size() == 0)
-    throw data::DataError("dataset '" + dcfg.get_string("name") + "' has an empty split (train " +
+    throw data::DataError("dataset '" + dataset.name + "' has an empty split (train " +
                           std::to_string(st.train_set->size()) + ", val " +
                           std::to_string(st.val_set->size()) + " samples)");
 }
@@ -464,11 +455,10 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
   try {
     prepare(st);
     memory::install_capping_cpu_allocator();
-    cap.emplace(memory::parse_bytes(st.cfg.at("memory").get_string("cap")), st.device);  // validated
+    cap.emplace(st.spec.memory_cap, st.device);
     resolve_auto_batches(st);
     st.measurement("batch_size", static_cast<double>(st.batch), "images");  // as used, `auto` resolved
-    const auto& eb = st.config["eval"]["batch_size"];
-    st.eval_batch = eb.is_number_integer() && eb.get<int64_t>() > 0 ? eb.get<int64_t>() : st.batch;
+    st.eval_batch = st.spec.eval.batch_size > 0 ? st.spec.eval.batch_size : st.batch;
     st.method = build_method(st);
     st.measurement("parameters", static_cast<double>(st.method->parameter_count()), "count");
     const BestSoFar best = train_and_evaluate(st);

@@ -168,7 +168,7 @@ QueryResult read_all(Statement& s) {
 // ---------------------------------------------------------------------------------------------
 // Opening
 
-ResultStore::ResultStore(const std::filesystem::path& path) : impl_(nullptr), path_(path) {
+ResultStore::ResultStore(const std::filesystem::path& path) : path_(path) {
   create_parent_directories(path);
   auto impl = std::make_unique<Impl>(path);
   detail::Db& db = impl->db;
@@ -188,16 +188,12 @@ ResultStore::ResultStore(const std::filesystem::path& path) : impl_(nullptr), pa
   impl->journal_note = std::move(journal.note);
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = NORMAL");
-  impl_ = impl.release();
-  try {
-    migrate();
-  } catch (...) {
-    delete impl_;
-    throw;
-  }
+  impl_ = std::move(impl);
+  migrate();  // a throw here still frees impl_: the member is constructed
 }
 
-ResultStore::~ResultStore() { delete impl_; }
+// Here, where Impl is complete.
+ResultStore::~ResultStore() = default;
 
 void ResultStore::migrate() { detail::apply_migrations(impl_->db, detail::migrations()); }
 

@@ -4,6 +4,8 @@
 // may write one database at once and a killed process loses nothing it had committed.
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -61,6 +63,34 @@ struct ClaimRules {
   // A running run whose heartbeat is older than this has lost its process: taken over.
   int64_t stale_after_s = 120;
   int64_t only_cell = -1;        // >= 0: claim only this cell
+};
+
+// A sweep as recorded (its spec parsed).
+struct SweepRow {
+  int64_t id = 0;
+  std::string name;
+  nlohmann::json spec;  // {} when the stored text is empty
+  std::string created_at;
+};
+
+// A run with the values tables are made of: its summary metrics (epoch -1, split val:
+// best_accuracy, best_qwk, ...) and measurements (peak_memory, train_latency_ms, ...).
+struct RunValues {
+  int64_t id = 0;
+  int64_t sweep_id = 0;  // 0 outside a sweep
+  std::string status;
+  int64_t seed = 0;
+  nlohmann::json config;
+  std::map<std::string, double> summary;
+  std::map<std::string, double> measurements;
+};
+
+// One per-epoch metric (epoch >= 0).
+struct EpochMetric {
+  int64_t epoch = 0;
+  std::string split;
+  std::string name;
+  double value = 0;
 };
 
 struct QueryResult {
@@ -140,7 +170,16 @@ class ResultStore {
   // Counts by status for a sweep.
   std::vector<std::pair<std::string, int64_t>> status_counts(int64_t sweep_id) const;
 
-  // Arbitrary SQL for `patchgd query` and the table renderers. Several statements may be given;
+  // Typed reads for results/ (result_reads.cpp), every value bound, never spliced into SQL.
+  std::vector<SweepRow> sweep_rows() const;  // by id
+  // Runs of the given sweeps, or every run (sweeps or not) when `sweep_ids` is nullopt; by id.
+  // NULL values (a NaN metric) are left out of summary and measurements.
+  std::vector<RunValues> run_values(const std::optional<std::vector<int64_t>>& sweep_ids) const;
+  std::vector<int64_t> runs_with_epoch_metrics() const;  // ascending
+  // Per-epoch metrics of one run with a value, by epoch, split, name.
+  std::vector<EpochMetric> epoch_metrics(int64_t run_id) const;
+
+  // Arbitrary SQL for `patchgd query` and tests. Several statements may be given;
   // the result is that of the last one that returns columns. Meant for reads: a write given here
   // runs in autocommit mode. Throws StoreError with SQLite's message and the statement.
   QueryResult query(const std::string& sql) const;
@@ -177,7 +216,7 @@ class ResultStore {
  private:
   void migrate();
   struct Impl;
-  Impl* impl_;
+  std::unique_ptr<Impl> impl_;
   std::filesystem::path path_;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
-// What the renderers read from the results database, as plain structs. Every SQL string of
-// results/ lives in table_queries.cpp and goes through ResultStore::query.
+// What the renderers read from the results database, as plain structs. The SQL is the store's
+// (harness/store/result_reads.cpp); results/ holds none.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -21,22 +21,8 @@ struct SweepInfo {
 };
 
 // A run with what the tables need: its config, status, summary metrics and measurements.
-struct RunFacts {
-  int64_t id = 0;
-  int64_t sweep_id = 0;
-  std::string status;
-  int64_t seed = 0;
-  nlohmann::json config;
-  std::map<std::string, double> summary;       // metrics at epoch -1, split val (best_accuracy, ...)
-  std::map<std::string, double> measurements;  // peak_memory, train_latency_ms, ...
-};
-
-struct EpochPoint {
-  int64_t epoch = 0;
-  std::string split;
-  std::string name;
-  double value = 0;
-};
+using RunFacts = store::RunValues;
+using EpochPoint = store::EpochMetric;
 
 std::vector<SweepInfo> load_sweeps(const store::ResultStore& db);
 // Runs of the given sweeps (none for an empty list), by id.

@@ -13,6 +13,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "harness/config/byte_size.h"
 #include "results/src/yaml_keys.h"
 
 namespace pgd::results {
@@ -194,22 +195,12 @@ const nlohmann::json* json_at_path(const nlohmann::json& config, const std::stri
 }
 
 double parse_memory_size(const std::string& text) {
-  std::size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-  if (i == 0) return -1;
-  double number;
-  if (!parse_double(text.substr(0, i), &number)) return -1;
-  std::string unit = text.substr(i);
-  unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
-  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
-  // GB means GiB here, as the memory caps of the paper (GPU memory) are binary sizes.
-  static const std::vector<std::pair<std::string, double>> units = {
-      {"", 1.0},           {"B", 1.0},           {"KB", 1024.0},        {"KIB", 1024.0},
-      {"MB", 1048576.0},   {"MIB", 1048576.0},   {"GB", 1073741824.0},  {"GIB", 1073741824.0},
-      {"TB", 1099511627776.0}, {"TIB", 1099511627776.0}};
-  for (const auto& [name, factor] : units)
-    if (unit == name) return number * factor;
-  return -1;
+  try {
+    const auto bytes = config::parse_bytes(text);
+    return bytes ? static_cast<double>(*bytes) : -1;
+  } catch (const std::invalid_argument&) {
+    return -1;
+  }
 }
 
 bool natural_less(const std::string& a, const std::string& b) {

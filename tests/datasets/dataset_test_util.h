@@ -12,9 +12,20 @@
 
 #include <gtest/gtest.h>
 
+#include "datasets/dataset_options.h"
 #include "datasets/mnist_digits.h"
+#include "harness/config/config_view.h"
+#include "harness/spec/spec_reader.h"
 
 namespace pgd::data::testing {
+
+// A `dataset` section read as the runner reads it (key errors name "dataset.<key>").
+inline DatasetOptions options_of(const nlohmann::json& section) {
+  return spec::read_dataset_options(config::ConfigView(section, "dataset"));
+}
+inline UltraMnistOptions ultramnist_options_of(const nlohmann::json& section) {
+  return std::get<UltraMnistOptions>(options_of(section).source);
+}
 
 // A fresh folder under the system temp dir, removed with the object.
 class TempDir {

@@ -11,6 +11,7 @@
 
 #include "datasets/panda_cache.h"
 #include "datasets/pyramid_tiff_writer.h"
+#include "tests/datasets/dataset_test_util.h"
 #include "tests/datasets/panda_test_slides.h"
 
 namespace pgd::data {
@@ -66,7 +67,7 @@ class PandaDatasetTest : public ::testing::Test {
   std::filesystem::path slide(const std::string& id) const { return slides_ / (id + ".tiff"); }
 
   std::unique_ptr<PandaDataset> make(Split split = Split::Train) const {
-    auto ds = make_panda_dataset(config::ConfigView(cfg_, "dataset"), split, 0);
+    auto ds = make_panda_dataset(std::get<PandaOptions>(testing::options_of(cfg_).source), split, 0);
     auto* panda = dynamic_cast<PandaDataset*>(ds.get());
     EXPECT_NE(panda, nullptr);
     ds.release();

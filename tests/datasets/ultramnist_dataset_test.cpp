@@ -58,17 +58,17 @@ void expect_same(const UltraMnistParams& a, const UltraMnistParams& b) {
 
 TEST(UltraMnistConfig, ExperimentFilesMatchThePresets) {
   nlohmann::json big = dataset_yaml("ultramnist");
-  expect_same(ultramnist_params_from_config(config::ConfigView(big, "dataset")), ultramnist_preset());
+  expect_same(testing::ultramnist_options_of(big).params, ultramnist_preset());
   nlohmann::json small = dataset_yaml("ultramnist10");
-  expect_same(ultramnist_params_from_config(config::ConfigView(small, "dataset")),
+  expect_same(testing::ultramnist_options_of(small).params,
               ultramnist10_preset());
   nlohmann::json needle = dataset_yaml("ultramnist-needle");
-  expect_same(ultramnist_params_from_config(config::ConfigView(needle, "dataset")),
+  expect_same(testing::ultramnist_options_of(needle).params,
               ultramnist_needle_preset());
-  EXPECT_EQ(ultramnist_params_from_config(config::ConfigView(needle, "dataset")).half_size_prob, 0.0);
+  EXPECT_EQ(testing::ultramnist_options_of(needle).params.half_size_prob, 0.0);
   needle["half_size_prob"] = 1.5;
   try {
-    ultramnist_params_from_config(config::ConfigView(needle, "dataset"));
+    testing::ultramnist_options_of(needle).params;
     ADD_FAILURE() << "half_size_prob 1.5 accepted";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("dataset.half_size_prob"), std::string::npos) << e.what();
@@ -78,24 +78,24 @@ TEST(UltraMnistConfig, ExperimentFilesMatchThePresets) {
 TEST(UltraMnistConfig, ScaleWeightsTakeNamesOrLists) {
   nlohmann::json cfg = dataset_yaml("ultramnist10");
   cfg["scale_weights"] = "uniform";
-  EXPECT_EQ(ultramnist_params_from_config(config::ConfigView(cfg)).scale_weights,
+  EXPECT_EQ(testing::ultramnist_options_of(cfg).params.scale_weights,
             std::vector<double>(9, 1.0));
   cfg["scale_weights"] = "v_shape";
-  EXPECT_EQ(ultramnist_params_from_config(config::ConfigView(cfg)).scale_weights,
+  EXPECT_EQ(testing::ultramnist_options_of(cfg).params.scale_weights,
             v_shape_weights(1, 9));
   cfg["scale_weights"] = "triangle";
   try {
-    ultramnist_params_from_config(config::ConfigView(cfg, "dataset"));
+    testing::ultramnist_options_of(cfg).params;
     FAIL() << "no error for an unknown weight shape";
   } catch (const config::ConfigError& e) {
     EXPECT_THAT(e.what(), HasSubstr("dataset.scale_weights"));
   }
   cfg["scale_weights"] = {1, 2};
-  EXPECT_THROW(ultramnist_params_from_config(config::ConfigView(cfg)), config::ConfigError);
+  EXPECT_THROW(testing::ultramnist_options_of(cfg), config::ConfigError);
   cfg = dataset_yaml("ultramnist10");
   cfg.erase("canvas_size");
   try {
-    ultramnist_params_from_config(config::ConfigView(cfg, "dataset"));
+    testing::ultramnist_options_of(cfg).params;
     FAIL() << "no error for a missing key";
   } catch (const config::ConfigError& e) {
     EXPECT_THAT(e.what(), HasSubstr("dataset.canvas_size"));
@@ -112,8 +112,8 @@ nlohmann::json small_config() {
 
 TEST(UltraMnistDataset, Ultramnist10ShapesLabelsAndNormalization) {
   nlohmann::json cfg = small_config();
-  auto train = make_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 42);
-  auto val = make_dataset(config::ConfigView(cfg, "dataset"), Split::Val, 42);
+  auto train = make_dataset(testing::options_of(cfg), Split::Train, 42);
+  auto val = make_dataset(testing::options_of(cfg), Split::Val, 42);
   ASSERT_EQ(train->size(), 20u);
   ASSERT_EQ(val->size(), 10u);
   EXPECT_EQ(train->num_classes(), 10);
@@ -150,7 +150,7 @@ TEST(UltraMnistDataset, Ultramnist10ShapesLabelsAndNormalization) {
 
 TEST(UltraMnistDataset, ImagesMadeOnSeveralThreadsAtOnceAgree) {
   nlohmann::json cfg = small_config();
-  auto ds = make_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 5);
+  auto ds = make_dataset(testing::options_of(cfg), Split::Train, 5);
   torch::Tensor expected = ds->image(6);
   std::vector<torch::Tensor> got(4);
   std::vector<std::thread> threads;
@@ -164,7 +164,7 @@ TEST(UltraMnistDataset, PublishedPresetAtATestSize) {
   cfg["image_size"] = 256;  // the 4000² canvas is still drawn, then area-averaged
   cfg["train_per_class"] = 1;
   cfg["val_per_class"] = 1;
-  auto ds = make_ultramnist_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 42);
+  auto ds = make_ultramnist_dataset(testing::ultramnist_options_of(cfg), Split::Train, 42);
   ASSERT_EQ(ds->size(), 28u);
   EXPECT_EQ(ds->label(27), 27);
   for (size_t i : {0u, 27u}) {
@@ -193,7 +193,7 @@ TEST(UltraMnistDataset, CacheStoresAndServesRawImages) {
   cfg["scale_max"] = 3;
   cfg["scale_weights"] = "v_shape";
   cfg["cache_dir"] = dir.path().string();
-  auto ds = make_ultramnist_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 3);
+  auto ds = make_ultramnist_dataset(testing::ultramnist_options_of(cfg), Split::Train, 3);
   std::filesystem::path file = ds->cache_file(5);
   ASSERT_FALSE(file.empty());
   EXPECT_FALSE(std::filesystem::exists(file));
@@ -213,18 +213,18 @@ TEST(UltraMnistDataset, CacheStoresAndServesRawImages) {
   EXPECT_EQ(std::filesystem::file_size(file), 64u * 64u);
 
   // Another seed keys another cache folder.
-  auto other = make_ultramnist_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 4);
+  auto other = make_ultramnist_dataset(testing::ultramnist_options_of(cfg), Split::Train, 4);
   EXPECT_NE(other->cache_file(5).parent_path(), file.parent_path());
   // No cache without cache_dir.
   cfg["cache_dir"] = nullptr;
-  EXPECT_TRUE(make_ultramnist_dataset(config::ConfigView(cfg), Split::Train, 3)->cache_file(5).empty());
+  EXPECT_TRUE(make_ultramnist_dataset(testing::ultramnist_options_of(cfg), Split::Train, 3)->cache_file(5).empty());
 }
 
 TEST(UltraMnistDataset, MissingDigitsFolderIsADataError) {
   nlohmann::json cfg = small_config();
   cfg["mnist_path"] = "/nonexistent/mnist";
   try {
-    make_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 1);
+    make_dataset(testing::options_of(cfg), Split::Train, 1);
     FAIL() << "no error";
   } catch (const DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("/nonexistent/mnist"));
@@ -234,7 +234,7 @@ TEST(UltraMnistDataset, MissingDigitsFolderIsADataError) {
 TEST(MakeDataset, UnknownNameListsTheValidOnes) {
   nlohmann::json cfg = {{"name", "cifar"}};
   try {
-    make_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 1);
+    make_dataset(testing::options_of(cfg), Split::Train, 1);
     FAIL() << "no error";
   } catch (const config::ConfigError& e) {
     EXPECT_THAT(e.what(), HasSubstr("dataset.name"));
@@ -246,8 +246,8 @@ TEST(MakeDataset, UnknownNameListsTheValidOnes) {
 
 TEST(MakeDataset, SyntheticFromItsExperimentFile) {
   nlohmann::json cfg = dataset_yaml("synthetic");
-  auto train = make_dataset(config::ConfigView(cfg, "dataset"), Split::Train, 1);
-  auto val = make_dataset(config::ConfigView(cfg, "dataset"), Split::Val, 1);
+  auto train = make_dataset(testing::options_of(cfg), Split::Train, 1);
+  auto val = make_dataset(testing::options_of(cfg), Split::Val, 1);
   EXPECT_EQ(train->size(), 64u);
   EXPECT_EQ(val->size(), 32u);
   EXPECT_EQ(train->num_classes(), 4);

@@ -95,7 +95,7 @@ TEST(UltraMnistParams, InvalidParametersNameTheKey) {
   auto message = [](UltraMnistParams p) {
     try {
       p.validate("dataset.");
-    } catch (const config::ConfigError& e) {
+    } catch (const std::invalid_argument& e) {
       return std::string(e.what());
     }
     return std::string();

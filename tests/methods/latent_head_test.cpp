@@ -71,26 +71,20 @@ TEST(LatentHead, RejectsAWrongInputShape) {
   EXPECT_THROW(head->forward(torch::randn({2, 7, 4, 4})), c10::Error);
 }
 
-TEST(LatentHead, OptionsFromConfigNameTheBadKey) {
-  nlohmann::json j = {
-      {"head", {{"layers", 3}, {"channels", 16}, {"dropout", 0.1}, {"latent_dim", 8}}}};
-  config::ConfigView root(j);
-  auto o = make_latent_head_options(root.at("head"), 8, 4, 16, 16);
+TEST(LatentHead, OptionsFromTheHeadSpec) {
+  HeadSpec head;
+  head.layers = 3;
+  head.channels = 16;
+  head.dropout = 0.1;
+  auto o = make_latent_head_options(head, 8, 4, 16, 16);
   EXPECT_EQ(o.layers, 3);
   EXPECT_EQ(o.channels, 16);
   EXPECT_DOUBLE_EQ(o.dropout, 0.1);
-
-  j["head"]["layers"] = 0;
-  try {
-    make_latent_head_options(config::ConfigView(j).at("head"), 8, 4, 16, 16);
-    FAIL() << "expected ConfigError";
-  } catch (const config::ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("head.layers"), std::string::npos) << e.what();
-  }
-  j["head"]["layers"] = 2;
-  j["head"]["dropout"] = 1.0;
-  EXPECT_THROW(make_latent_head_options(config::ConfigView(j).at("head"), 8, 4, 16, 16),
-               config::ConfigError);
+  EXPECT_EQ(o.latent_dim, 8);
+  EXPECT_EQ(o.num_classes, 4);
+  // Dropout2d with p = 1 would zero every map: the module refuses it.
+  o.dropout = 1.0;
+  EXPECT_THROW(LatentHead{o}, c10::Error);
 }
 
 }  // namespace

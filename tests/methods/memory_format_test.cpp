@@ -116,12 +116,11 @@ TEST_P(MemoryFormatTest, AutoAndAbsentMeanChannelsLastOnTheCpu) {
   auto absent = build(without_key);
   EXPECT_EQ(as_network(automatic).memory_format(), c10::MemoryFormat::ChannelsLast);
   EXPECT_EQ(as_network(absent).memory_format(), c10::MemoryFormat::ChannelsLast);
-  auto cfg = with_format(GetParam(), "auto");
-  EXPECT_EQ(read_memory_format(config::ConfigView(cfg), torch::Device(torch::kCUDA, 0)),
+  EXPECT_EQ(resolve_memory_format(MemoryFormatChoice::Auto, torch::Device(torch::kCUDA, 0)),
             c10::MemoryFormat::Contiguous);
-  cfg["memory_format"] = "channels_last";
-  EXPECT_EQ(read_memory_format(config::ConfigView(cfg), torch::Device(torch::kCUDA, 0)),
-            c10::MemoryFormat::ChannelsLast);
+  EXPECT_EQ(
+      resolve_memory_format(MemoryFormatChoice::ChannelsLast, torch::Device(torch::kCUDA, 0)),
+      c10::MemoryFormat::ChannelsLast);
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, MemoryFormatTest, ::testing::Values("gd", "patchgd"));

@@ -12,6 +12,7 @@
 #include <torch/torch.h>
 
 #include "harness/config/config_view.h"
+#include "harness/spec/spec_reader.h"
 #include "methods/method.h"
 
 namespace pgd::methods::testing {
@@ -54,7 +55,7 @@ inline MethodContext tiny_context(int64_t image_size = 64) {
 }
 
 inline std::unique_ptr<Method> build(const nlohmann::json& cfg, int64_t image_size = 64) {
-  return make_method(config::ConfigView(cfg), tiny_context(image_size));
+  return make_method(spec::read_method_options(config::ConfigView(cfg)), tiny_context(image_size));
 }
 
 // A learnable batch: class c has a bright 16×16 square in quadrant c, on weak noise.

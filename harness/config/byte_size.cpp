@@ -6,9 +6,9 @@
 #include <string>
 #include <utility>
 
-#include "harness/memory/memory_cap.h"
+#include "harness/config/byte_size.h"
 
-namespace pgd::memory {
+namespace pgd::config {
 namespace {
 
 constexpr uint64_t kKiB = uint64_t{1} << 10;
@@ -94,4 +94,4 @@ std::string format_bytes(uint64_t bytes) {
   return std::to_string(bytes) + " B";
 }
 
-}  // namespace pgd::memory
+}  // namespace pgd::config

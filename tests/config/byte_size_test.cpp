@@ -3,9 +3,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "harness/memory/memory_cap.h"
+#include "harness/config/byte_size.h"
 
-namespace pgd::memory {
+namespace pgd::config {
 namespace {
 
 constexpr uint64_t kKiB = uint64_t{1} << 10;
@@ -74,4 +74,4 @@ TEST(FormatBytes, RoundTripsThroughParse) {
 }
 
 }  // namespace
-}  // namespace pgd::memory
+}  // namespace pgd::config
