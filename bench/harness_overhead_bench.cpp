@@ -150,7 +150,7 @@ void whole_run_case(benchmark::State& state) {
     for (const char* m : {"latency_train_ms", "latency_infer_ms", "throughput_train", "throughput_infer",
                           "peak_memory", "parameters", "train_seconds", "eval_seconds"})
       db.add_measurement(run, m, 1.0, "");
-    db.finish_run(run, "done");
+    db.finish_run(run, store::RunStatus::Done);
   }
   state.SetItemsProcessed(state.iterations());
 }

@@ -64,7 +64,7 @@ int cmd_bench_load(int argc, char** argv) {
           ++n;
         }
     }
-    db.finish_run(id, "done");
+    db.finish_run(id, store::RunStatus::Done);
     std::cout << "loaded " << doc["benchmarks"].size() << " benchmarks (" << n << " values) as run " << id
               << " into " << db.path().string() << std::endl;
     return 0;

@@ -73,11 +73,11 @@ int cmd_run(int argc, char** argv) {
       printer.on_run_start(static_cast<int64_t>(i), static_cast<int64_t>(configs.size()), sets[i], hash);
       const auto out = runner::execute_run(cfg, {&db, id, &printer, stop, ""});
       printer.on_run_end(static_cast<int64_t>(i), out.status, out.error);
-      std::cout << "run " << id << " " << out.status << "  best val accuracy " << out.best_accuracy
+      std::cout << "run " << id << " " << store::to_string(out.status) << "  best val accuracy " << out.best_accuracy
                 << "  peak memory " << memory::format_bytes(out.peak_bytes) << "  (" << db.path().string()
                 << ")" << std::endl;
-      if (out.status == "cancelled") return static_cast<int>(kCancelled);
-      failed += out.status != "done";
+      if (out.status == store::RunStatus::Cancelled) return static_cast<int>(kCancelled);
+      failed += out.status != store::RunStatus::Done;
     }
     return failed == 0 ? kOk : runs_failed_exit(failed);
   });

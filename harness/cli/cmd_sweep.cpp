@@ -87,8 +87,8 @@ int start_workers(int argc, char** argv, int64_t workers, const runner::SweepOpt
   int64_t failed_now = 0;
   const auto runs = db.runs(reg.sweep_id);
   for (const auto& run : runs) {
-    ++by_status[run.status];
-    if (run.status == "failed" && run.started_at >= plan.invocation_started) ++failed_now;
+    ++by_status[store::to_string(run.status)];
+    if (run.status == store::RunStatus::Failed && run.started_at >= plan.invocation_started) ++failed_now;
   }
   const int64_t exhausted = runner::exhausted_runs(runs, so);
   std::cout << "sweep " << so.file.string() << ": all workers ended; runs now:";

@@ -67,8 +67,8 @@ void ProgressPrinter::on_run_start(int64_t cell, int64_t cells, const std::vecto
        "] " + join(overrides, " "));
 }
 
-void ProgressPrinter::on_run_end(int64_t cell, const std::string& status, const std::string& error) {
-  line("  -> " + status + (error.empty() ? "" : ": " + error));
+void ProgressPrinter::on_run_end(int64_t cell, store::RunStatus status, const std::string& error) {
+  line(std::string("  -> ") + store::to_string(status) + (error.empty() ? "" : ": " + error));
 }
 
 }  // namespace pgd::cli

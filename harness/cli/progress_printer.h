@@ -17,7 +17,7 @@ class ProgressPrinter : public runner::SweepObserver {
   void on_epoch(const runner::EpochSummary& s) override;
   void on_run_start(int64_t cell, int64_t cells, const std::vector<std::string>& overrides,
                     const std::string& config_hash) override;
-  void on_run_end(int64_t cell, const std::string& status, const std::string& error) override;
+  void on_run_end(int64_t cell, store::RunStatus status, const std::string& error) override;
 
  private:
   void clear_bar();

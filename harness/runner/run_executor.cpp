@@ -466,18 +466,19 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
     out.best_qwk = best.qwk;
     measure_speed(st);
     finish_measurements(st, *cap);
-    out.status = "done";
+    out.status = store::RunStatus::Done;
   } catch (const RunCancelled& e) {
-    out.status = "cancelled";
+    out.status = store::RunStatus::Cancelled;
     out.error = e.what();
   } catch (const std::exception& e) {
-    out.status = memory::is_out_of_memory(e) ? "oom" : "failed";
+    out.status =
+        memory::is_out_of_memory(e) ? store::RunStatus::Oom : store::RunStatus::Failed;
     out.error = error_text(e);
   }
   st.method.reset();  // release the model before reading the final peak
   if (cap) {
     out.peak_bytes = cap->peak_bytes();
-    if (out.status != "done") {
+    if (out.status != store::RunStatus::Done) {
       try {
         finish_measurements(st, *cap);
       } catch (const std::exception&) {

@@ -13,7 +13,7 @@
 namespace pgd::runner {
 
 struct RunOutcome {
-  std::string status;        // done | oom | failed | cancelled
+  store::RunStatus status = store::RunStatus::Failed;  // done | oom | failed | cancelled
   std::string error;         // empty when done
   double best_accuracy = 0;
   double best_qwk = 0;

@@ -108,7 +108,7 @@ UnfinishedCells unfinished_cells(const fs::path& job_dir) {
     bool finished = false;
     if (fs::exists(shard))
       for (const auto& run : store::ResultStore(shard).runs())
-        finished = finished || (run.cell == cell && (run.status == "done" || run.status == "oom"));
+        finished = finished || (run.cell == cell && store::is_result(run.status));
     if (!finished) out.unfinished.push_back(cell);
   }
   return out;

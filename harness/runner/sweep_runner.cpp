@@ -43,7 +43,7 @@ std::vector<store::RunRecord> running_elsewhere(store::ResultStore& db, int64_t 
                                                 const std::string& owner) {
   std::vector<store::RunRecord> out;
   for (auto& run : db.runs(sweep_id))
-    if (run.status == "running" && run.owner != owner && (cell < 0 || run.cell == cell)) out.push_back(std::move(run));
+    if (run.status == store::RunStatus::Running && run.owner != owner && (cell < 0 || run.cell == cell)) out.push_back(std::move(run));
   return out;
 }
 
@@ -59,7 +59,8 @@ int64_t exhausted_runs(const std::vector<store::RunRecord>& runs, const SweepOpt
   if (!options.resume || options.max_attempts <= 0) return 0;
   int64_t n = 0;
   for (const auto& run : runs)
-    if ((run.status == "failed" || run.status == "cancelled") && run.attempts >= options.max_attempts &&
+    if ((run.status == store::RunStatus::Failed || run.status == store::RunStatus::Cancelled) &&
+        run.attempts >= options.max_attempts &&
         (options.only_cell < 0 || run.cell == options.only_cell))
       ++n;
   return n;
@@ -68,8 +69,8 @@ int64_t exhausted_runs(const std::vector<store::RunRecord>& runs, const SweepOpt
 int64_t release_abandoned_runs(store::ResultStore& db, int64_t sweep_id) {
   int64_t n = 0;
   for (const auto& r : db.runs(sweep_id))
-    if (r.status == "running" && owner_is_dead_here(r.owner)) {
-      db.finish_run(r.id, "failed", "abandoned: its process " + r.owner + " died");
+    if (r.status == store::RunStatus::Running && owner_is_dead_here(r.owner)) {
+      db.finish_run(r.id, store::RunStatus::Failed, "abandoned: its process " + r.owner + " died");
       ++n;
     }
   return n;
@@ -167,9 +168,9 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
     if (options.threads > 0) config["threads"] = options.threads;
     const RunOutcome out = execute_run(config, ctx);
     ++report.ran;
-    if (out.status == "done") ++report.done;
-    else if (out.status == "oom") ++report.oom;
-    else if (out.status == "cancelled") ++report.cancelled;
+    if (out.status == store::RunStatus::Done) ++report.done;
+    else if (out.status == store::RunStatus::Oom) ++report.oom;
+    else if (out.status == store::RunStatus::Cancelled) ++report.cancelled;
     else {
       ++report.failed;
       report.failures.push_back("cell " + std::to_string(cell) + " (" + claimed->config_hash.substr(0, 12) +

@@ -46,7 +46,7 @@ class SweepObserver : public RunObserver {
  public:
   virtual void on_run_start(int64_t cell, int64_t cells, const std::vector<std::string>& overrides,
                             const std::string& config_hash) {}
-  virtual void on_run_end(int64_t cell, const std::string& status, const std::string& error) {}
+  virtual void on_run_end(int64_t cell, store::RunStatus status, const std::string& error) {}
 };
 
 // Marks runs of the sweep left `running` by a dead process on this host as failed

@@ -25,14 +25,19 @@ const char* child_columns(const std::string& table) {
 }
 
 // How far a run got within one attempt.
-int progress(const std::string& status) {
-  if (status == "done" || status == "oom") return 3;
-  if (status == "failed" || status == "cancelled") return 2;
-  if (status == "running") return 1;
-  return 0;  // pending
+int progress(RunStatus status) {
+  switch (status) {
+    case RunStatus::Done:
+    case RunStatus::Oom: return 3;
+    case RunStatus::Failed:
+    case RunStatus::Cancelled: return 2;
+    case RunStatus::Running: return 1;
+    case RunStatus::Pending: break;
+  }
+  return 0;
 }
 
-bool terminal(const std::string& status) { return progress(status) == 3; }
+bool terminal(RunStatus status) { return is_result(status); }
 
 // Where a run's row stands in its history. Within one shard a run only ever moves up this order
 // (pending < running < failed/cancelled < running again with attempts + 1 < ... < done/oom), so
@@ -41,7 +46,7 @@ bool terminal(const std::string& status) { return progress(status) == 3; }
 // A done/oom run outranks any unfinished one, whatever its attempt count (a result is never
 // thrown away for a later failure elsewhere).
 struct RunState {
-  std::string status;
+  RunStatus status = RunStatus::Pending;
   int64_t attempts = 0;
   std::string last_seen;  // finished_at, else heartbeat_at: the newer snapshot of equal rank
 };
@@ -122,7 +127,7 @@ std::vector<ShardRun> shard_runs(const Db& db) {
   while (s.step()) {
     ShardRun r;
     r.id = s.column_int(0);
-    r.state.status = s.column_text(1);
+    r.state.status = stored_status(s.column_text(1));
     r.config_hash = s.column_text(2);
     r.started_at = s.column_text(3);
     r.cell = s.column_int(4);
@@ -147,7 +152,7 @@ std::optional<TargetRun> find_target(const Db& db, const ShardRun& r) {
   s.bind_text(2, r.config_hash);
   if (!r.in_sweep) s.bind_text_or_null(3, r.started_at);
   if (!s.step()) return std::nullopt;
-  return TargetRun{s.column_int(0), RunState{s.column_text(1), s.column_int(2), s.column_text(3)}};
+  return TargetRun{s.column_int(0), RunState{stored_status(s.column_text(1)), s.column_int(2), s.column_text(3)}};
 }
 
 // Same rows (as multisets up to duplicates: equal counts and no row on either side missing from
@@ -210,8 +215,8 @@ std::string describe(const ShardRun& r, const TargetRun& t, const std::string& w
   std::string who = r.in_sweep ? "sweep '" + r.sweep_name + "' (spec " + r.spec_hash + ") cell " +
                                      std::to_string(r.cell) + " config " + r.config_hash
                                : "single run config " + r.config_hash + " started " + r.started_at;
-  return who + ": kept run " + std::to_string(t.id) + " (" + t.state.status + ", attempt " +
-         std::to_string(t.state.attempts) + ") over shard run " + std::to_string(r.id) + " (" + r.state.status +
+  return who + ": kept run " + std::to_string(t.id) + " (" + to_string(t.state.status) + ", attempt " +
+         std::to_string(t.state.attempts) + ") over shard run " + std::to_string(r.id) + " (" + to_string(r.state.status) +
          ", attempt " + std::to_string(r.state.attempts) + "): " + why;
 }
 
@@ -229,7 +234,7 @@ void merge_run(Db& db, const ShardRun& r, ResultStore::MergeReport& report) {
     ++report.replaced;
     return;
   }
-  if (order < 0 || t->state.status == r.state.status && same_results(db, t->id, r.id) ||
+  if (order < 0 || (t->state.status == r.state.status && same_results(db, t->id, r.id)) ||
       !terminal(r.state.status)) {
     ++report.skipped;  // ours is as far or further; the shard has nothing to add
     return;

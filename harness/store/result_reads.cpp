@@ -29,7 +29,7 @@ RunValues read_run_values(const Statement& s) {
   RunValues r;
   r.id = s.column_int(0);
   r.sweep_id = s.column_int(1);
-  r.status = s.column_text(2);
+  r.status = stored_status(s.column_text(2));
   r.seed = s.column_int(3);
   r.config = parse_json_column(s, 4, "runs.config of run " + std::to_string(r.id));
   return r;

@@ -22,7 +22,6 @@ const char* const kRunRecordSelect =
     "finished_at, heartbeat_at, owner, git_commit, git_dirty, host, cpu_model, gpu_name, "
     "torch_version, threads, patchgd_version, attempts FROM runs";
 
-const std::vector<std::string> kFinalStatuses = {"done", "oom", "failed", "cancelled"};
 
 // WAL needs shared memory between processes, which network file systems do not provide: SQLite
 // may even "succeed" in setting WAL there and then corrupt the file. Refuse WAL on the usual ones.
@@ -102,7 +101,7 @@ RunRecord read_run_record(const Statement& s) {
   r.config = nlohmann::json::parse(config, nullptr, /*allow_exceptions=*/false);
   if (r.config.is_discarded())
     throw StoreError("run " + std::to_string(r.id) + " has a config that is not JSON: " + config);
-  r.status = s.column_text(5);
+  r.status = stored_status(s.column_text(5));
   r.error = s.column_text(6);
   r.seed = s.column_int(7);
   r.created_at = s.column_text(8);
@@ -190,6 +189,11 @@ ResultStore::ResultStore(const std::filesystem::path& path) : path_(path) {
   db.exec("PRAGMA synchronous = NORMAL");
   impl_ = std::move(impl);
   migrate();  // a throw here still frees impl_: the member is constructed
+}
+
+RunStatus stored_status(const std::string& text) {
+  if (auto status = parse_run_status(text)) return *status;
+  throw StoreError("results database: unknown run status '" + text + "'");
 }
 
 // Here, where Impl is complete.
@@ -323,16 +327,17 @@ void ResultStore::heartbeat(int64_t run_id) {
   });
 }
 
-void ResultStore::finish_run(int64_t run_id, const std::string& status, const std::string& error) {
-  if (std::find(kFinalStatuses.begin(), kFinalStatuses.end(), status) == kFinalStatuses.end())
+void ResultStore::finish_run(int64_t run_id, RunStatus status, const std::string& error) {
+  if (!is_final(status))
     throw StoreError("finish_run(" + std::to_string(run_id) + ") in " + path_.string() +
-                     ": status '" + status + "' is not one of done, oom, failed, cancelled");
+                     ": status '" + to_string(status) +
+                     "' is not one of done, oom, failed, cancelled");
   auto& db = impl_->db;
   detail::write_transaction(db, [&] {
     require_run(db, run_id);
     Statement s = db.prepare(std::string("UPDATE runs SET status = ?2, error = ?3, finished_at = ") +
                              kNowSql + ", heartbeat_at = " + kNowSql + " WHERE id = ?1");
-    s.bind_int(1, run_id).bind_text(2, status).bind_text_or_null(3, error);
+    s.bind_int(1, run_id).bind_text(2, to_string(status)).bind_text_or_null(3, error);
     s.run();
   });
 }
@@ -418,12 +423,12 @@ std::vector<RunRecord> ResultStore::runs(std::optional<int64_t> sweep_id) const 
   return out;
 }
 
-std::vector<std::pair<std::string, int64_t>> ResultStore::status_counts(int64_t sweep_id) const {
+std::vector<std::pair<RunStatus, int64_t>> ResultStore::status_counts(int64_t sweep_id) const {
   Statement s = impl_->db.prepare(
       "SELECT status, count(*) FROM runs WHERE sweep_id = ?1 GROUP BY status ORDER BY status");
   s.bind_int(1, sweep_id);
-  std::vector<std::pair<std::string, int64_t>> out;
-  while (s.step()) out.emplace_back(s.column_text(0), s.column_int(1));
+  std::vector<std::pair<RunStatus, int64_t>> out;
+  while (s.step()) out.emplace_back(stored_status(s.column_text(0)), s.column_int(1));
   return out;
 }
 

@@ -13,11 +13,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/store/run_status.h"
+
 namespace pgd::store {
 
 struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// The status a runs.status value names; StoreError for text the schema should have refused.
+RunStatus stored_status(const std::string& text);
 
 // read_query was given a statement that would change the database; nothing of it ran.
 struct WriteRefused : StoreError {
@@ -42,7 +47,7 @@ struct RunRecord {
   int64_t cell = 0;              // index of the run within its sweep's expansion
   std::string config_hash;
   nlohmann::json config;         // the resolved config
-  std::string status;            // pending | running | done | oom | failed | cancelled
+  RunStatus status = RunStatus::Pending;
   std::string error;
   int64_t seed = 0;
   std::string created_at, started_at, finished_at, heartbeat_at;
@@ -78,7 +83,7 @@ struct SweepRow {
 struct RunValues {
   int64_t id = 0;
   int64_t sweep_id = 0;  // 0 outside a sweep
-  std::string status;
+  RunStatus status = RunStatus::Pending;
   int64_t seed = 0;
   nlohmann::json config;
   std::map<std::string, double> summary;
@@ -147,8 +152,9 @@ class ResultStore {
 
   // Refreshes heartbeat_at of a running run (no-op for other statuses); throws if no such run.
   void heartbeat(int64_t run_id);
-  // `status`: done | oom | failed | cancelled; sets error (NULL when empty) and finished_at.
-  void finish_run(int64_t run_id, const std::string& status, const std::string& error = "");
+  // `status`: a final one (done | oom | failed | cancelled); sets error (NULL when empty) and
+  // finished_at.
+  void finish_run(int64_t run_id, RunStatus status, const std::string& error = "");
 
   // A NaN value is stored as NULL (SQLite has no NaN).
   void add_metric(int64_t run_id, int64_t epoch, const std::string& split, const std::string& name,
@@ -168,7 +174,7 @@ class ResultStore {
   std::optional<RunRecord> run(int64_t run_id) const;
   std::vector<RunRecord> runs(std::optional<int64_t> sweep_id = std::nullopt) const;
   // Counts by status for a sweep.
-  std::vector<std::pair<std::string, int64_t>> status_counts(int64_t sweep_id) const;
+  std::vector<std::pair<RunStatus, int64_t>> status_counts(int64_t sweep_id) const;
 
   // Typed reads for results/ (result_reads.cpp), every value bound, never spliced into SQL.
   std::vector<SweepRow> sweep_rows() const;  // by id

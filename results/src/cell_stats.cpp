@@ -55,8 +55,8 @@ CellResult aggregate_cell(const std::vector<const RunFacts*>& runs, const ValueS
   bool any_oom = false, any_failed = false, any_running = false, any_pending = false;
   double oom_peak = -1;
   for (const RunFacts* run : runs) {
-    const std::string& s = run->status;
-    if (s == "done") {
+    const store::RunStatus s = run->status;
+    if (s == store::RunStatus::Done) {
       double v;
       if (!value_of(*run, value, &v)) continue;
       const std::string key = variant_key(*run);
@@ -66,15 +66,15 @@ CellResult aggregate_cell(const std::vector<const RunFacts*>& runs, const ValueS
         order.push_back(key);
       }
       it->second.values.push_back(v);
-    } else if (s == "oom") {
+    } else if (s == store::RunStatus::Oom) {
       any_oom = true;
       auto peak = run->measurements.find("peak_memory");
       if (peak != run->measurements.end() && peak->second > oom_peak) oom_peak = peak->second;
-    } else if (s == "failed") {
+    } else if (s == store::RunStatus::Failed) {
       any_failed = true;
-    } else if (s == "running") {
+    } else if (s == store::RunStatus::Running) {
       any_running = true;
-    } else if (s == "pending") {
+    } else if (s == store::RunStatus::Pending) {
       any_pending = true;
     }
   }

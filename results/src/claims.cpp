@@ -142,12 +142,12 @@ Side collect(const std::vector<RunFacts>& runs, const RunFilter& filter, const V
   for (const auto& r : runs) {
     if (!matches(r, filter)) continue;
     double v;
-    if (r.status == "done" && value_of(r, value, &v)) {
+    if (r.status == store::RunStatus::Done && value_of(r, value, &v)) {
       s.done.push_back(&r);
       s.values.push_back(v);
-    } else if (r.status == "oom") {
+    } else if (r.status == store::RunStatus::Oom) {
       ++s.oom;
-    } else if (r.status == "failed") {
+    } else if (r.status == store::RunStatus::Failed) {
       ++s.failed;
     } else {
       ++s.other;
@@ -236,11 +236,11 @@ std::optional<std::string> precondition_failure(const ClaimSpec& c, const std::v
   int bound = 0;
   for (const auto& r : runs) {
     if (!matches(r, filter)) continue;
-    if (r.status == "oom") {
+    if (r.status == store::RunStatus::Oom) {
       ++bound;
       continue;
     }
-    if (r.status != "done") continue;
+    if (r.status != store::RunStatus::Done) continue;
     auto it = r.measurements.find(p.measurement);
     if (it == r.measurements.end())
       return "precondition not met (" + p.text + "): run " + std::to_string(r.id) + " has no " +

@@ -70,7 +70,7 @@ std::vector<PlotSpec> learning_curves(const store::ResultStore& db, const std::v
       const RunFacts& r = *it->second;
       plot.title += ": " + cfg(r, "method.name") + " " + cfg(r, "backbone.name") + " " +
                     cfg(r, "dataset.name") + " " + cfg(r, "dataset.image_size") + "px, cap " +
-                    cfg(r, "memory.cap") + ", seed " + std::to_string(r.seed) + " (" + r.status + ")";
+                    cfg(r, "memory.cap") + ", seed " + std::to_string(r.seed) + " (" + store::to_string(r.status) + ")";
     }
     plot.xlabel = "epoch";
     plot.ylabel = "validation accuracy (%)";
@@ -103,7 +103,7 @@ std::vector<PlotSpec> accuracy_vs_cap(const std::vector<RunFacts>& runs,
   // One figure per (scale, dataset, image side, backbone): what else a cap changes is batch size.
   std::map<std::vector<std::string>, SeriesByMethod> groups;
   for (const auto& r : runs) {
-    if (r.status != "done" || !r.summary.count("best_accuracy")) continue;
+    if (r.status != store::RunStatus::Done || !r.summary.count("best_accuracy")) continue;
     const std::string cap = cfg(r, "memory.cap");
     if (parse_memory_size(cap) <= 0) continue;  // "none": no cap to put on the axis
     groups[{scale_of(scales, r), cfg(r, "dataset.name"), cfg(r, "dataset.image_size"), cfg(r, "backbone.name")}]
@@ -148,7 +148,7 @@ std::vector<PlotSpec> versus_resolution(const std::vector<RunFacts>& runs,
   // with it the memory.
   std::map<std::vector<std::string>, SeriesByMethod> groups;
   for (const auto& r : runs) {
-    if (r.status != "done") continue;
+    if (r.status != store::RunStatus::Done) continue;
     groups[{scale_of(scales, r), cfg(r, "dataset.name"), cfg(r, "backbone.name"), cfg(r, "memory.cap")}]
           [cfg(r, "method.name")][cfg(r, "dataset.image_size")].push_back(&r);
   }

@@ -11,7 +11,7 @@ RunFacts run(int64_t id, const std::string& status, int64_t seed, int batch,
              std::map<std::string, double> summary, std::map<std::string, double> measurements = {}) {
   RunFacts r;
   r.id = id;
-  r.status = status;
+  r.status = store::stored_status(status);
   r.seed = seed;
   r.config = {{"train", {{"batch_size", batch}}}, {"seed", seed}};
   r.summary = std::move(summary);

@@ -72,7 +72,8 @@ class ResultsDbTest : public ::testing::Test {
     EXPECT_EQ(claimed->id, id) << "runs are claimed lowest cell first";
     for (const auto& [name, value] : summary) db_->add_metric(id, -1, "val", name, value);
     for (const auto& [name, value] : measurements) db_->add_measurement(id, name, value, "");
-    if (status != "running") db_->finish_run(id, status, status == "failed" ? "boom" : "");
+    if (status != "running")
+      db_->finish_run(id, store::stored_status(status), status == "failed" ? "boom" : "");
     return id;
   }
 

@@ -62,7 +62,7 @@ class RunExecutorTest : public ::testing::Test {
 
 TEST_F(RunExecutorTest, PatchGdRunRecordsMetricsPredictionsAndMeasurements) {
   auto [id, out] = run(tiny({"method=patchgd"}));
-  ASSERT_EQ(out.status, "done") << out.error;
+  ASSERT_EQ(out.status, store::RunStatus::Done) << out.error;
   const std::string r = std::to_string(id);
   EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + r + " AND split='train' AND name='loss'"), 2);
   EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + r + " AND split='val' AND name='qwk' AND epoch>=0"), 2);
@@ -74,13 +74,13 @@ TEST_F(RunExecutorTest, PatchGdRunRecordsMetricsPredictionsAndMeasurements) {
   EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='train_latency_ms'"), 0);
   EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='parameters'"), 1000);
   EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='batch_size'"), 4);
-  EXPECT_EQ(db_->run(id)->status, "done");
+  EXPECT_EQ(db_->run(id)->status, store::RunStatus::Done);
 }
 
 TEST_F(RunExecutorTest, OverTheCapIsAnOomResultWithItsPeak) {
   auto [id, out] = run(tiny({"method=gd", "memory.cap=2MB"}));
-  EXPECT_EQ(out.status, "oom") << out.error;
-  EXPECT_EQ(db_->run(id)->status, "oom");
+  EXPECT_EQ(out.status, store::RunStatus::Oom) << out.error;
+  EXPECT_EQ(db_->run(id)->status, store::RunStatus::Oom);
   EXPECT_FALSE(db_->run(id)->error.empty());
   EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='peak_memory'"), 0);
   EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='memory_cap'"),
@@ -89,7 +89,7 @@ TEST_F(RunExecutorTest, OverTheCapIsAnOomResultWithItsPeak) {
 
 TEST_F(RunExecutorTest, AutoBatchFindsAFittingBatchUnderTheCap) {
   auto [id, out] = run(tiny({"method=gd", "train.batch_size=auto", "train.auto_batch_max=8", "memory.cap=512MB"}));
-  ASSERT_EQ(out.status, "done") << out.error;
+  ASSERT_EQ(out.status, store::RunStatus::Done) << out.error;
   const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='auto_batch_size'");
   EXPECT_GE(b, 1);
   EXPECT_LE(b, 8);
@@ -109,7 +109,7 @@ TEST_F(RunExecutorTest, AutoBatchChosenUnderATightCapTrainsWithoutOom) {
                           "train.warmup_epochs=0", "head.channels=16", "head.latent_dim=16",
                           "threads=1", "measure.steps=1", "measure.warmup_steps=0",
                           std::string("memory.cap=") + cap});
-    if (out.status != "done") {
+    if (out.status != store::RunStatus::Done) {
       // Acceptable only when the search itself found nothing that fits.
       EXPECT_NE(out.error.find("batch search"), std::string::npos) << "cap " << cap << ": " << out.error;
       continue;
@@ -125,7 +125,7 @@ TEST_F(RunExecutorTest, AutoBatchChosenUnderATightCapTrainsWithoutOom) {
 TEST_F(RunExecutorTest, CudaRunsMeasureTheirPeakAndSearchUnderTheCap) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device in this build or machine";
   auto [id, out] = run(tiny({"method=patchgd", "device=cuda", "memory.cap=1GB"}));
-  ASSERT_EQ(out.status, "done") << out.error;
+  ASSERT_EQ(out.status, store::RunStatus::Done) << out.error;
   const double peak = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
                              " AND name='peak_memory'");
   EXPECT_GT(peak, 0);
@@ -135,7 +135,7 @@ TEST_F(RunExecutorTest, CudaRunsMeasureTheirPeakAndSearchUnderTheCap) {
                           "train.batch_size=auto", "train.auto_batch_max=64", "train.epochs=1",
                           "train.max_batches_per_epoch=2", "memory.cap=600MB", "threads=1",
                           "measure.steps=1", "measure.warmup_steps=0"});
-  ASSERT_EQ(gout.status, "done") << gout.error;
+  ASSERT_EQ(gout.status, store::RunStatus::Done) << gout.error;
   const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(gid) +
                           " AND name='auto_batch_size'");
   EXPECT_GE(b, 2);
@@ -145,17 +145,17 @@ TEST_F(RunExecutorTest, CudaRunsMeasureTheirPeakAndSearchUnderTheCap) {
 TEST_F(RunExecutorTest, MissingDataFailsTheRunNamingThePath) {
   auto [id, out] = run({"dataset=ultramnist10", "dataset.image_size=64", "dataset.mnist_path=/nonexistent/mnist",
                         "train.epochs=1", "threads=1"});
-  EXPECT_EQ(out.status, "failed");
+  EXPECT_EQ(out.status, store::RunStatus::Failed);
   EXPECT_NE(out.error.find("/nonexistent/mnist"), std::string::npos) << out.error;
-  EXPECT_EQ(db_->run(id)->status, "failed");
+  EXPECT_EQ(db_->run(id)->status, store::RunStatus::Failed);
 }
 
 // Same config and seed on CPU → identical metrics (issue: determinism).
 TEST_F(RunExecutorTest, SameSeedGivesIdenticalMetrics) {
   auto [a, oa] = run(tiny({"method=patchgd", "train.epochs=1"}));
   auto [b, ob] = run(tiny({"method=patchgd", "train.epochs=1"}));
-  ASSERT_EQ(oa.status, "done") << oa.error;
-  ASSERT_EQ(ob.status, "done") << ob.error;
+  ASSERT_EQ(oa.status, store::RunStatus::Done) << oa.error;
+  ASSERT_EQ(ob.status, store::RunStatus::Done) << ob.error;
   const auto metrics = [&](int64_t id) {
     return db_->query("SELECT epoch, split, name, value FROM metrics WHERE run_id=" + std::to_string(id) +
                       " ORDER BY epoch, split, name").rows;
@@ -166,12 +166,12 @@ TEST_F(RunExecutorTest, SameSeedGivesIdenticalMetrics) {
 TEST_F(RunExecutorTest, CheckpointResumeContinuesAtTheNextEpoch) {
   const std::string ck = "train.checkpoint_dir=" + (dir_ / "ckpt").string();
   auto [a, oa] = run(tiny({"method=patchgd", "train.epochs=1", ck}));
-  ASSERT_EQ(oa.status, "done") << oa.error;
+  ASSERT_EQ(oa.status, store::RunStatus::Done) << oa.error;
   // The checkpoint is keyed by the config hash, so only an identical config resumes. Re-running
   // the identical one trains no further epoch, and its row holds the history the checkpoint
   // carries: the same per-epoch metrics, value for value, as the run that wrote it.
   auto [b, ob] = run(tiny({"method=patchgd", "train.epochs=1", ck}));
-  ASSERT_EQ(ob.status, "done") << ob.error;
+  ASSERT_EQ(ob.status, store::RunStatus::Done) << ob.error;
   const std::string per_epoch = " AND epoch >= 0";
   const std::string ra = std::to_string(a), rb = std::to_string(b);
   EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + rb + per_epoch),

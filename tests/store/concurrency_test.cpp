@@ -63,7 +63,7 @@ int child_main(const std::filesystem::path& db_path, int64_t sweep, int64_t metr
       if (!run) break;
       claims << run->id << "\n" << std::flush;
       store.add_metric(run->id, 0, "val", "accuracy", 0.5);
-      store.finish_run(run->id, "done");
+      store.finish_run(run->id, RunStatus::Done);
     }
     for (; appended < kMetricsPerChild; ++appended)
       store.add_metric(metric_run, appended, "child" + std::to_string(index), "loss", appended);
@@ -105,7 +105,7 @@ TEST_F(ConcurrencyTest, ForkedWritersAppendAndClaimWithoutLossOrDuplicates) {
   EXPECT_EQ(claimed.size(), static_cast<size_t>(kRuns));
   for (const auto& [id, times] : claimed) EXPECT_EQ(times, 1) << "run " << id;
   for (const RunRecord& r : store.runs(sweep)) {
-    EXPECT_EQ(r.status, "done") << "run " << r.id;
+    EXPECT_EQ(r.status, RunStatus::Done) << "run " << r.id;
     EXPECT_EQ(claimed.count(r.id), 1u) << "run " << r.id;
   }
   EXPECT_EQ(count(store, "SELECT count(*) FROM metrics WHERE split = 'val'"), kRuns);

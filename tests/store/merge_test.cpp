@@ -29,7 +29,7 @@ class MergeTest : public testing::TempDirTest {
       shard.add_metric(id, 1, "val", "accuracy", accuracy + cell / 50.0);
       shard.add_measurement(id, "peak_memory", 1e9 * (cell + 1), "bytes");
       shard.add_predictions(id, "val", {{"a", 1, 1}, {"b", 0, 1}});
-      shard.finish_run(id, status);
+      shard.finish_run(id, stored_status(status));
     }
   }
   ResultStore::MergeReport merge(ResultStore& into, const std::string& shard) {
@@ -150,7 +150,7 @@ TEST_F(MergeTest, SnapshotsOfAShardMergedInAnyOrderConvergeOnItsLastState) {
     id = s.claim_next(sweep, "task:1", prov, retry)->id;
     s.add_metric(id, 0, "val", "accuracy", 0.2);
   });
-  step([&](ResultStore& s) { s.finish_run(id, "failed", "killed"); });  // 2: attempt 1 failed
+  step([&](ResultStore& s) { s.finish_run(id, RunStatus::Failed, "killed"); });  // 2: attempt 1 failed
   step([&](ResultStore& s) {                                            // 3: attempt 2 running
     ASSERT_EQ(s.claim_next(sweep, "task:2", prov, retry)->id, id);
     s.add_metric(id, 0, "val", "accuracy", 0.3);
@@ -158,7 +158,7 @@ TEST_F(MergeTest, SnapshotsOfAShardMergedInAnyOrderConvergeOnItsLastState) {
   step([&](ResultStore& s) { s.heartbeat(id); });  // 4: still running, newer heartbeat
   step([&](ResultStore& s) {                       // 5: attempt 2 done; cell 1 running
     s.add_metric(id, 1, "val", "accuracy", 0.4);
-    s.finish_run(id, "done");
+    s.finish_run(id, RunStatus::Done);
     s.claim_next(sweep, "task:2", prov, retry);
   });
 

@@ -99,7 +99,7 @@ TEST_F(OpenMigrateTest, VersionOneDatabaseOpens) {
   EXPECT_EQ(store.user_version(), ResultStore::schema_version());
   const auto runs = store.runs();
   ASSERT_EQ(runs.size(), 2u);
-  EXPECT_EQ(runs[0].status, "done");
+  EXPECT_EQ(runs[0].status, RunStatus::Done);
   EXPECT_EQ(runs[0].config["a"], 1);
   // v2 counts a run that was started under v1 as one attempt, one never started as none.
   EXPECT_EQ(runs[0].attempts, 0);

@@ -48,7 +48,7 @@ class ReadmeRecipesTest : public testing::TempDirTest {
       store_->add_measurement(r->id, "memory_cap", cap_bytes, "bytes");
       if (method == "gd" && cap == "4GB") {
         store_->add_measurement(r->id, "peak_memory", 4.2 * (1 << 30), "bytes");
-        store_->finish_run(r->id, "oom", "allocation of 512 MiB exceeds the 4 GiB cap");
+        store_->finish_run(r->id, RunStatus::Oom, "allocation of 512 MiB exceeds the 4 GiB cap");
         continue;
       }
       const double base = method == "patchgd" ? 0.8 : 0.6;
@@ -67,7 +67,7 @@ class ReadmeRecipesTest : public testing::TempDirTest {
       store_->add_measurement(r->id, "infer_latency_ms", 4.5, "ms");
       store_->add_measurement(r->id, "train_throughput", 80, "images/s");
       store_->add_measurement(r->id, "parameters", 23.5e6, "count");
-      store_->finish_run(r->id, "done");
+      store_->finish_run(r->id, RunStatus::Done);
     }
     blocks_ = sql_blocks(testing::read_file(std::filesystem::path(PATCHGD_SOURCE_DIR) /
                                             "results" / "README.md"));

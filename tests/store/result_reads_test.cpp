@@ -26,7 +26,7 @@ class ResultReadsTest : public testing::TempDirTest {
     store_->add_metric(run_a_, 1, "val", "accuracy", 0.5);
     store_->add_metric(run_a_, 0, "train", "loss", 2.0);
     store_->add_measurement(run_b_, "peak_memory", 1024, "bytes");
-    store_->finish_run(single_, "done");
+    store_->finish_run(single_, RunStatus::Done);
   }
   void TearDown() override {
     store_.reset();
@@ -41,7 +41,7 @@ TEST_F(ResultReadsTest, RunsOfChosenSweepsCarryTheirValues) {
   ASSERT_EQ(only_a.size(), 1u);
   EXPECT_EQ(only_a[0].id, run_a_);
   EXPECT_EQ(only_a[0].sweep_id, a_);
-  EXPECT_EQ(only_a[0].status, "pending");
+  EXPECT_EQ(only_a[0].status, RunStatus::Pending);
   EXPECT_EQ(only_a[0].config["method"]["name"], "gd");
   EXPECT_DOUBLE_EQ(only_a[0].summary.at("best_accuracy"), 0.5);
   EXPECT_EQ(only_a[0].summary.count("best_qwk"), 0u);  // NaN is stored as NULL: no value
@@ -58,7 +58,7 @@ TEST_F(ResultReadsTest, RunsOfChosenSweepsCarryTheirValues) {
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[2].id, single_);
   EXPECT_EQ(all[2].sweep_id, 0);
-  EXPECT_EQ(all[2].status, "done");
+  EXPECT_EQ(all[2].status, RunStatus::Done);
 }
 
 TEST_F(ResultReadsTest, SweepsCarryTheirParsedSpecs) {

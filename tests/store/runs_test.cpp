@@ -63,7 +63,7 @@ TEST_F(RunsTest, EnsureRunIsIdempotentAndRoundTrips) {
   EXPECT_EQ(r->cell, 7);
   EXPECT_EQ(r->config, config);
   EXPECT_EQ(r->config_hash, "cfg");
-  EXPECT_EQ(r->status, "pending");
+  EXPECT_EQ(r->status, RunStatus::Pending);
   EXPECT_EQ(r->seed, 123);
   EXPECT_EQ(r->error, "");
   EXPECT_FALSE(r->created_at.empty());
@@ -89,7 +89,7 @@ TEST_F(RunsTest, ClaimTakesLowestCellAndRecordsOwnerAndProvenance) {
     const auto r = store_->claim_next(sweep, "host:42", prov_, false);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->cell, expected);
-    EXPECT_EQ(r->status, "running");
+    EXPECT_EQ(r->status, RunStatus::Running);
     EXPECT_EQ(r->owner, "host:42");
     EXPECT_FALSE(r->started_at.empty());
     EXPECT_EQ(r->heartbeat_at, r->started_at);
@@ -112,7 +112,7 @@ TEST_F(RunsTest, FinishedRunsAreNeverReclaimedAndFailedOnlyOnRetry) {
   for (const char* status : outcome) {
     const auto r = store_->claim_next(sweep, "a:1", prov_, false);
     ASSERT_TRUE(r);
-    store_->finish_run(r->id, status, std::string(status) == "failed" ? "boom" : "");
+    store_->finish_run(r->id, stored_status(status), std::string(status) == "failed" ? "boom" : "");
   }
   EXPECT_FALSE(store_->claim_next(sweep, "a:1", prov_, false));
   const auto failed = store_->claim_next(sweep, "b:2", prov_, true);
@@ -125,22 +125,31 @@ TEST_F(RunsTest, FinishedRunsAreNeverReclaimedAndFailedOnlyOnRetry) {
   EXPECT_EQ(cancelled->cell, 3);
   EXPECT_FALSE(store_->claim_next(sweep, "b:2", prov_, true));  // done and oom stay
   const auto counts = store_->status_counts(sweep);
-  const std::vector<std::pair<std::string, int64_t>> expected = {
-      {"done", 1}, {"oom", 1}, {"running", 2}};
+  const std::vector<std::pair<RunStatus, int64_t>> expected = {
+      {RunStatus::Done, 1}, {RunStatus::Oom, 1}, {RunStatus::Running, 2}};
   EXPECT_EQ(counts, expected);
+}
+
+TEST(RunStatusNames, RoundTripAndRefuseOtherText) {
+  for (RunStatus s : {RunStatus::Pending, RunStatus::Running, RunStatus::Done, RunStatus::Oom,
+                      RunStatus::Failed, RunStatus::Cancelled})
+    EXPECT_EQ(parse_run_status(to_string(s)), s) << to_string(s);
+  EXPECT_STREQ(to_string(RunStatus::Oom), "oom");
+  EXPECT_EQ(parse_run_status("Done"), std::nullopt);  // names are the schema's, exactly
+  EXPECT_THROW(stored_status("great"), StoreError);
 }
 
 TEST_F(RunsTest, FinishRecordsStatusErrorAndTime) {
   const int64_t sweep = testing::make_sweep(*store_, 1);
   const auto r = store_->claim_next(sweep, "a:1", prov_, false);
   ASSERT_TRUE(r);
-  store_->finish_run(r->id, "failed", "CUDA error: device-side assert");
+  store_->finish_run(r->id, RunStatus::Failed, "CUDA error: device-side assert");
   const auto f = store_->run(r->id);
-  EXPECT_EQ(f->status, "failed");
+  EXPECT_EQ(f->status, RunStatus::Failed);
   EXPECT_EQ(f->error, "CUDA error: device-side assert");
   EXPECT_GE(f->finished_at, f->started_at);
-  EXPECT_THROW(store_->finish_run(r->id, "great"), StoreError);
-  EXPECT_THROW(store_->finish_run(r->id + 100, "done"), StoreError);
+  EXPECT_THROW(store_->finish_run(r->id, RunStatus::Running), StoreError);  // not a final one
+  EXPECT_THROW(store_->finish_run(r->id + 100, RunStatus::Done), StoreError);
 }
 
 TEST_F(RunsTest, StaleRunningRunIsReclaimedFreshOneIsNot) {
@@ -178,7 +187,7 @@ TEST_F(RunsTest, SingleRunsLiveOutsideSweeps) {
   const auto r = store_->run(a);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->sweep_id, 0);
-  EXPECT_EQ(r->status, "running");
+  EXPECT_EQ(r->status, RunStatus::Running);
   EXPECT_EQ(r->owner, "h:1");
   EXPECT_FALSE(r->started_at.empty());
   EXPECT_EQ(r->provenance.torch_version, "2.3.0");
