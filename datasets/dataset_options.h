@@ -40,10 +40,10 @@ struct PandaOptions {
   int64_t image_size = 2048;         // S
   PandaLevelRule level;              // level: auto | <int>, min_level_side
   int64_t folds = 5;
-  int64_t fold = 0;                  // the validation fold
+  int64_t fold = 0;  // the validation fold
   uint64_t split_seed = 42;
   bool skip_bad = false;
-  int64_t limit = 0;                 // > 0: keep the first N samples of the split
+  int64_t limit = 0;  // > 0: keep the first N samples of the split
 };
 
 // The names a `dataset` section may carry, and those the UltraMNIST generator makes.
@@ -54,7 +54,7 @@ struct DatasetOptions {
   std::string name;  // as in the config: the UltraMNIST variant's name, panda or synthetic
   std::variant<UltraMnistOptions, SyntheticOptions, PandaOptions> source;
 
-  int64_t image_size() const;   // S of every sample
+  int64_t image_size() const;  // S of every sample
   int64_t num_classes() const;
 };
 

@@ -35,7 +35,7 @@ class PandaDataset final : public Dataset {
   size_t size() const override { return rows_.size(); }
   int64_t num_classes() const override { return kPandaNumGrades; }
   int64_t image_size() const override { return options_.image_size; }
-  int64_t label(size_t i) const override;  // isup_grade
+  int64_t label(size_t i) const override;          // isup_grade
   std::string sample_id(size_t i) const override;  // image_id
   // 3×S×S float, (rgb/255 - kPandaMean) / kPandaStd. Cached when cache_dir is set. Thread-safe:
   // each call opens its own OpenSlide handle. DataError names the slide on decode errors.
@@ -57,8 +57,9 @@ class PandaDataset final : public Dataset {
 };
 
 // csv, slides_dir and cache_dir go through resolve_data_path (a cache folder that exists in
-// neither place is made under the working directory). `seed` is unused: the split follows dataset.split_seed so that
-// runs with different training seeds validate on the same slides, and nothing else is random.
+// neither place is made under the working directory). `seed` is unused: the split follows
+// dataset.split_seed so that runs with different training seeds validate on the same slides, and
+// nothing else is random.
 std::unique_ptr<Dataset> make_panda_dataset(PandaOptions options, Split split, uint64_t seed);
 
 }  // namespace pgd::data

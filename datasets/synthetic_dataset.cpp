@@ -58,7 +58,8 @@ torch::Tensor SyntheticDataset::image(size_t i) const {
   for (int64_t k = 0; k <= cls; ++k) {
     int64_t x = uniform_int(rng, 0, s - side);
     int64_t y = uniform_int(rng, 0, s - side);
-    for (int64_t r = y; r < y + side; ++r) std::fill(plane + r * s + x, plane + r * s + x + side, bright);
+    for (int64_t r = y; r < y + side; ++r)
+      std::fill(plane + r * s + x, plane + r * s + x + side, bright);
   }
   std::memcpy(plane + n, plane, n * sizeof(float));
   std::memcpy(plane + 2 * n, plane, n * sizeof(float));

@@ -46,9 +46,9 @@ void write_cached(const fs::path& file, const std::vector<uint8_t>& bytes) {
   tmp += ".tmp" + hex16(tag);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out)
-      throw DataError("UltraMNIST cache: cannot write '" + tmp.string() + "'");
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw DataError("UltraMNIST cache: cannot write '" + tmp.string() + "'");
   }
   fs::rename(tmp, file, ec);
   if (ec) {
@@ -130,13 +130,12 @@ torch::Tensor UltraMnistDataset::image(size_t i) const {
 
 std::unique_ptr<UltraMnistDataset> make_ultramnist_dataset(const UltraMnistOptions& options,
                                                            Split split, uint64_t seed) {
-  const int64_t per_class =
-      split == Split::Train ? options.train_per_class : options.val_per_class;
+  const int64_t per_class = split == Split::Train ? options.train_per_class : options.val_per_class;
   const fs::path mnist = resolve_data_path(options.mnist_path.string());
   std::optional<fs::path> cache;
   if (options.cache_dir) cache = resolve_data_path(options.cache_dir->string());
-  auto generator = std::make_shared<const UltraMnistGenerator>(
-      options.params, shared_mnist_digits(mnist), seed);
+  auto generator =
+      std::make_shared<const UltraMnistGenerator>(options.params, shared_mnist_digits(mnist), seed);
   return std::make_unique<UltraMnistDataset>(std::move(generator), split, per_class, cache);
 }
 

@@ -34,15 +34,16 @@
 namespace pgd::data {
 
 // The multisets (sorted ascending) of digits_min..digits_max digits, each 0..9, with sum `total`.
-std::vector<std::vector<int>> digit_multisets(int64_t total, int64_t digits_min, int64_t digits_max);
+std::vector<std::vector<int>> digit_multisets(int64_t total, int64_t digits_min,
+                                              int64_t digits_max);
 
 struct DigitPlacement {
-  int digit = 0;          // 0..9
+  int digit = 0;             // 0..9
   uint32_t mnist_index = 0;  // index into the DigitPool
-  int64_t scale = 1;      // factor drawn, scale_min..scale_max
-  int64_t side = 28;      // box side in canvas pixels: 28·scale, or 14 for the half-size case
-  int64_t x = 0;          // left column of the box in the canvas
-  int64_t y = 0;          // top row of the box in the canvas
+  int64_t scale = 1;         // factor drawn, scale_min..scale_max
+  int64_t side = 28;         // box side in canvas pixels: 28·scale, or 14 for the half-size case
+  int64_t x = 0;             // left column of the box in the canvas
+  int64_t y = 0;             // top row of the box in the canvas
 };
 
 // What one image holds, for labels, tests and the preview manifest.
@@ -54,7 +55,8 @@ struct UltraMnistSample {
 class UltraMnistGenerator {
  public:
   // `pool` is shared with other generators; `seed` picks the dataset.
-  UltraMnistGenerator(UltraMnistParams params, std::shared_ptr<const DigitPool> pool, uint64_t seed);
+  UltraMnistGenerator(UltraMnistParams params, std::shared_ptr<const DigitPool> pool,
+                      uint64_t seed);
 
   const UltraMnistParams& params() const { return params_; }
   uint64_t seed() const { return seed_; }
@@ -85,7 +87,7 @@ class UltraMnistGenerator {
   UltraMnistParams params_;
   std::shared_ptr<const DigitPool> pool_;
   uint64_t seed_;
-  std::vector<double> scale_cdf_;                       // cumulative, last = total weight
+  std::vector<double> scale_cdf_;                         // cumulative, last = total weight
   std::vector<std::vector<std::vector<int>>> multisets_;  // [label] → multisets
   std::array<std::vector<uint32_t>, 10> train_digits_;
   std::array<std::vector<uint32_t>, 10> val_digits_;

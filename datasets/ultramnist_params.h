@@ -39,7 +39,8 @@ std::vector<double> v_shape_weights(int64_t scale_min, int64_t scale_max);
 
 // As published: 4000² canvas, 28 classes, 3–5 digits, factors 1..75 with V-shaped weights.
 UltraMnistParams ultramnist_preset();
-// The PatchGD code's variant: 512² canvas, 10 classes, 3–5 digits, factors 1..9, [5,4,3,2,1,1,2,3,4].
+// The PatchGD code's variant: 512² canvas, 10 classes, 3–5 digits, factors 1..9,
+// [5,4,3,2,1,1,2,3,4].
 UltraMnistParams ultramnist10_preset();
 // Ours, for CPU-sized experiments that need resolution: one 28×28 MNIST digit (the class) at a
 // random place on a 64² canvas. Area-averaged 4× (16²), the digit is 7 px wide, and after an

@@ -28,7 +28,8 @@ std::string scale_text(int64_t side) {
 }  // namespace
 
 std::string ultramnist_manifest_row(const std::string& file, Split split, uint64_t index,
-                                    const UltraMnistSample& sample, const UltraMnistParams& params) {
+                                    const UltraMnistSample& sample,
+                                    const UltraMnistParams& params) {
   const double k = static_cast<double>(params.image_size) / static_cast<double>(params.canvas_size);
   std::ostringstream digits, scales, boxes, canvas_boxes;
   for (size_t n = 0; n < sample.digits.size(); ++n) {
@@ -56,7 +57,8 @@ void write_ultramnist_previews(const UltraMnistOptions& options, Split split, ui
 
   std::error_code ec;
   fs::create_directories(out_dir, ec);
-  if (ec) throw DataError("previews: cannot create folder '" + out_dir.string() + "': " + ec.message());
+  if (ec)
+    throw DataError("previews: cannot create folder '" + out_dir.string() + "': " + ec.message());
   const fs::path manifest_path = out_dir / "manifest.csv";
   std::ofstream manifest(manifest_path, std::ios::trunc);
   if (!manifest) throw DataError("previews: cannot write '" + manifest_path.string() + "'");

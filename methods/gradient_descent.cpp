@@ -18,8 +18,8 @@ Network build_gd_network(const MethodOptions& options, const MethodContext& ctx)
   auto backbone = make_configured_backbone(options.backbone, ctx,
                                            backbones::BackboneMode::FeatureMap, /*out_dim=*/0);
   const int64_t side = feature_map_side(ctx.image_size, backbone->output_stride());
-  auto head = make_latent_head_options(options.head, backbone->feature_channels(),
-                                       ctx.num_classes, side, side);
+  auto head = make_latent_head_options(options.head, backbone->feature_channels(), ctx.num_classes,
+                                       side, side);
   return Network(backbone, LatentHead(head));
 }
 

@@ -45,11 +45,11 @@ struct ScheduleSettings {
 };
 
 struct PatchGdOptions {
-  int64_t patch_size = 0;         // p; must divide the image side
-  double sampling_fraction = 0;   // f_s in (0, 1]
-  int64_t grad_accum_steps = 0;   // ε; 0 = ζ (one optimizer step per batch)
-  bool fill_bn_train = true;      // BatchNorm mode while filling Z: train (reference) or eval
-  int64_t eval_chunk = 0;         // positions per encoder call at inference; 0 = k
+  int64_t patch_size = 0;        // p; must divide the image side
+  double sampling_fraction = 0;  // f_s in (0, 1]
+  int64_t grad_accum_steps = 0;  // ε; 0 = ζ (one optimizer step per batch)
+  bool fill_bn_train = true;     // BatchNorm mode while filling Z: train (reference) or eval
+  int64_t eval_chunk = 0;        // positions per encoder call at inference; 0 = k
 };
 
 struct MethodOptions {
@@ -59,8 +59,8 @@ struct MethodOptions {
   OptimizerSettings optimizer;
   ScheduleSettings schedule;
   MemoryFormatChoice memory_format = MemoryFormatChoice::Auto;
-  bool freeze_bn = false;   // backbone BatchNorm kept in eval mode while training
-  uint64_t seed = 0;        // the method's own generator (PatchGD's patch orders)
+  bool freeze_bn = false;  // backbone BatchNorm kept in eval mode while training
+  uint64_t seed = 0;       // the method's own generator (PatchGD's patch orders)
   GdClassifier classifier = GdClassifier::Head;  // GD only
   int64_t micro_batch = 0;  // GD: images per forward/backward, 0 = the whole batch
   PatchGdOptions patchgd;   // PatchGD only

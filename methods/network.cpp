@@ -63,9 +63,12 @@ bool is_dropout(const torch::nn::Module& m) {
 }
 
 void reset_norm(torch::nn::Module& m) {
-  if (auto* bn = dynamic_cast<torch::nn::BatchNorm1dImpl*>(&m)) bn->reset_running_stats();
-  else if (auto* bn2 = dynamic_cast<torch::nn::BatchNorm2dImpl*>(&m)) bn2->reset_running_stats();
-  else if (auto* bn3 = dynamic_cast<torch::nn::BatchNorm3dImpl*>(&m)) bn3->reset_running_stats();
+  if (auto* bn = dynamic_cast<torch::nn::BatchNorm1dImpl*>(&m))
+    bn->reset_running_stats();
+  else if (auto* bn2 = dynamic_cast<torch::nn::BatchNorm2dImpl*>(&m))
+    bn2->reset_running_stats();
+  else if (auto* bn3 = dynamic_cast<torch::nn::BatchNorm3dImpl*>(&m))
+    bn3->reset_running_stats();
 }
 
 }  // namespace
@@ -119,9 +122,7 @@ NetworkMethod::NetworkMethod(const MethodOptions& options, const MethodContext& 
       make_lr_schedule(options.schedule, ctx.steps_per_epoch));
 }
 
-int64_t NetworkMethod::parameter_count() const {
-  return backbones::count_parameters(*network_);
-}
+int64_t NetworkMethod::parameter_count() const { return backbones::count_parameters(*network_); }
 
 void NetworkMethod::set_train_mode() {
   network_->train();

@@ -16,10 +16,9 @@ std::vector<int64_t> to_vector(const torch::Tensor& positions) {
 
 Network build_patchgd_network(const MethodOptions& options, const MethodContext& ctx,
                               const PatchGdSettings& s) {
-  auto backbone = make_configured_backbone(options.backbone, ctx,
-                                           backbones::BackboneMode::Encoder, s.latent_dim);
-  auto head =
-      make_latent_head_options(options.head, s.latent_dim, ctx.num_classes, s.grid, s.grid);
+  auto backbone = make_configured_backbone(options.backbone, ctx, backbones::BackboneMode::Encoder,
+                                           s.latent_dim);
+  auto head = make_latent_head_options(options.head, s.latent_dim, ctx.num_classes, s.grid, s.grid);
   return Network(backbone, LatentHead(head));
 }
 
@@ -42,12 +41,10 @@ PatchGdSettings make_patchgd_settings(const MethodOptions& options, int64_t imag
   return s;
 }
 
-PatchGradientDescent::PatchGradientDescent(const MethodOptions& options,
-                                           const MethodContext& ctx)
+PatchGradientDescent::PatchGradientDescent(const MethodOptions& options, const MethodContext& ctx)
     : PatchGradientDescent(options, ctx, make_patchgd_settings(options, ctx.image_size)) {}
 
-PatchGradientDescent::PatchGradientDescent(const MethodOptions& options,
-                                           const MethodContext& ctx,
+PatchGradientDescent::PatchGradientDescent(const MethodOptions& options, const MethodContext& ctx,
                                            const PatchGdSettings& settings)
     : NetworkMethod(options, ctx, build_patchgd_network(options, ctx, settings)),
       settings_(settings) {
@@ -159,10 +156,9 @@ TrainStepResult PatchGradientDescent::accumulate_gradients(const torch::Tensor& 
 
 torch::Tensor PatchGradientDescent::predict(const torch::Tensor& images) {
   const int64_t side = settings_.grid * settings_.patch_size;
-  TORCH_CHECK(images.dim() == 4 && images.size(2) == side && images.size(3) == side &&
-                  images.size(0) > 0,
-              "PatchGradientDescent::predict: expected B×3×", side, "×", side, ", got ",
-              images.sizes());
+  TORCH_CHECK(
+      images.dim() == 4 && images.size(2) == side && images.size(3) == side && images.size(0) > 0,
+      "PatchGradientDescent::predict: expected B×3×", side, "×", side, ", got ", images.sizes());
   torch::NoGradGuard no_grad;
   set_eval_mode();
   auto x = images.to(device_, torch::kFloat).contiguous();

@@ -25,12 +25,12 @@ struct PatchGdTrace {
 
 // The method's settings derived for one image side.
 struct PatchGdSettings {
-  int64_t patch_size = 0;      // p
-  int64_t grid = 0;            // N = S/p
-  int64_t latent_dim = 0;      // D (the head's latent_dim)
-  SamplingPlan plan;           // k, ζ, ε from the sampling fraction and grad_accum_steps
-  bool fill_bn_train = true;   // BatchNorm mode while filling Z: train (reference) | eval
-  int64_t eval_chunk = 0;      // positions per encoder call at inference, 0 = k
+  int64_t patch_size = 0;     // p
+  int64_t grid = 0;           // N = S/p
+  int64_t latent_dim = 0;     // D (the head's latent_dim)
+  SamplingPlan plan;          // k, ζ, ε from the sampling fraction and grad_accum_steps
+  bool fill_bn_train = true;  // BatchNorm mode while filling Z: train (reference) | eval
+  int64_t eval_chunk = 0;     // positions per encoder call at inference, 0 = k
 };
 // image_size: S. Throws std::invalid_argument for a patch size that does not divide S or a
 // sampling fraction outside (0, 1] (the config reader rejects both earlier, naming the key).
@@ -74,8 +74,7 @@ class PatchGradientDescent : public NetworkMethod {
   // Z from every patch in grid order, chunks of `chunk` positions. images: B×3×S×S on the device
   // → B×D×N×N (a fresh tensor).
   torch::Tensor encode_all(const torch::Tensor& images, int64_t chunk);
-  TrainStepResult run_batch(const torch::Tensor& images, const torch::Tensor& labels,
-                            bool update);
+  TrainStepResult run_batch(const torch::Tensor& images, const torch::Tensor& labels, bool update);
   // Algorithm 2: every position in a random order, chunks of k, no gradients.
   // images: B×3×S×S on the device → the Z buffer B×D×N×N filled.
   void fill_latent(const torch::Tensor& images);
@@ -89,7 +88,7 @@ class PatchGradientDescent : public NetworkMethod {
   torch::Tensor encode(const torch::Tensor& images, const torch::Tensor& positions);
 
   PatchGdSettings settings_;
-  torch::Tensor z_buffer_;   // B×D×N×N, reused across batches of one size
+  torch::Tensor z_buffer_;  // B×D×N×N, reused across batches of one size
 
   bool trace_enabled_ = false;
   PatchGdTrace trace_;

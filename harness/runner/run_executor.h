@@ -14,7 +14,7 @@ namespace pgd::runner {
 
 struct RunOutcome {
   store::RunStatus status = store::RunStatus::Failed;  // done | oom | failed | cancelled
-  std::string error;         // empty when done
+  std::string error;                                   // empty when done
   double best_accuracy = 0;
   double best_qwk = 0;
   uint64_t peak_bytes = 0;

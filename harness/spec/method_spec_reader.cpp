@@ -19,8 +19,10 @@ methods::BackboneSpec read_backbone(const ConfigView& b) {
     s.weights = b.get_string("weights");
     std::error_code ec;
     if (!std::filesystem::is_regular_file(*s.weights, ec))
-      b.fail("weights", "null or an existing TorchScript file of torchvision-named tensors "
-                        "(no file '" + *s.weights + "')");
+      b.fail("weights",
+             "null or an existing TorchScript file of torchvision-named tensors "
+             "(no file '" +
+                 *s.weights + "')");
   }
   return s;
 }

@@ -21,15 +21,15 @@ enum class DeviceKind { Cpu, Cuda };
 struct TrainSpec {
   int64_t epochs = 1;
   BatchSetting batch_size;
-  BatchSetting micro_batch;            // GD: images per forward/backward (0 = the whole batch)
-  int64_t auto_batch_max = 256;        // upper bound of the batch search
-  int64_t max_batches_per_epoch = 0;   // 0 = all
-  std::optional<std::string> init_from;       // warm start (weights only)
+  BatchSetting micro_batch;              // GD: images per forward/backward (0 = the whole batch)
+  int64_t auto_batch_max = 256;          // upper bound of the batch search
+  int64_t max_batches_per_epoch = 0;     // 0 = all
+  std::optional<std::string> init_from;  // warm start (weights only)
   std::optional<std::string> checkpoint_dir;  // resumable checkpoints
 };
 
 struct EvalSpec {
-  int64_t batch_size = 0;        // 0 = the training batch
+  int64_t batch_size = 0;  // 0 = the training batch
   int64_t every_epochs = 1;
   int64_t bn_recalibration = 0;  // training batches for precise BatchNorm before each evaluation
 };
@@ -42,10 +42,10 @@ struct MeasureSpec {
 
 struct RunSpec {
   DeviceKind device = DeviceKind::Cpu;
-  int64_t threads = 0;                  // 0 = every core
+  int64_t threads = 0;  // 0 = every core
   int64_t seed = 42;
-  std::optional<uint64_t> memory_cap;   // bytes; nullopt = no cap
-  methods::MethodOptions method;        // micro_batch is 0 while train.micro_batch is auto
+  std::optional<uint64_t> memory_cap;  // bytes; nullopt = no cap
+  methods::MethodOptions method;       // micro_batch is 0 while train.micro_batch is auto
   data::DatasetOptions dataset;
   TrainSpec train;
   EvalSpec eval;

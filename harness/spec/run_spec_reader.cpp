@@ -81,8 +81,8 @@ BatchSetting read_batch_setting(const ConfigView& view, const std::string& key, 
 RunSpec read_run_spec(const nlohmann::json& config) {
   const ConfigView root(config);
   RunSpec s;
-  s.device = root.get_choice("device", {"cpu", "cuda"}) == "cuda" ? DeviceKind::Cuda
-                                                                 : DeviceKind::Cpu;
+  s.device =
+      root.get_choice("device", {"cpu", "cuda"}) == "cuda" ? DeviceKind::Cuda : DeviceKind::Cpu;
   s.threads = root.get_int_in("threads", 0, 4096);
   s.seed = root.get_int("seed");
   s.dataset = read_dataset_options(root.at("dataset"));

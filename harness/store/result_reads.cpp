@@ -96,8 +96,8 @@ std::vector<RunValues> ResultStore::run_values(
 }
 
 std::vector<int64_t> ResultStore::runs_with_epoch_metrics() const {
-  Statement s = impl_->db.prepare(
-      "SELECT DISTINCT run_id FROM metrics WHERE epoch >= 0 ORDER BY run_id");
+  Statement s =
+      impl_->db.prepare("SELECT DISTINCT run_id FROM metrics WHERE epoch >= 0 ORDER BY run_id");
   std::vector<int64_t> ids;
   while (s.step()) ids.push_back(s.column_int(0));
   return ids;

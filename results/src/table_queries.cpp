@@ -22,7 +22,8 @@ std::vector<SweepInfo> load_sweeps(const store::ResultStore& db) {
   return sweeps;
 }
 
-std::vector<RunFacts> load_runs(const store::ResultStore& db, const std::vector<int64_t>& sweep_ids) {
+std::vector<RunFacts> load_runs(const store::ResultStore& db,
+                                const std::vector<int64_t>& sweep_ids) {
   if (sweep_ids.empty()) return {};
   return db.run_values(sweep_ids);
 }

@@ -35,7 +35,8 @@ std::unique_ptr<Method> build_seeded(const nlohmann::json& cfg) {
 NetworkMethod& as_network(std::unique_ptr<Method>& m) { return dynamic_cast<NetworkMethod&>(*m); }
 
 TrainStepResult accumulate(Method& m, const torch::Tensor& images, const torch::Tensor& labels) {
-  if (auto* gd = dynamic_cast<GradientDescent*>(&m)) return gd->accumulate_gradients(images, labels);
+  if (auto* gd = dynamic_cast<GradientDescent*>(&m))
+    return gd->accumulate_gradients(images, labels);
   return dynamic_cast<PatchGradientDescent&>(m).accumulate_gradients(images, labels);
 }
 
@@ -118,9 +119,8 @@ TEST_P(MemoryFormatTest, AutoAndAbsentMeanChannelsLastOnTheCpu) {
   EXPECT_EQ(as_network(absent).memory_format(), c10::MemoryFormat::ChannelsLast);
   EXPECT_EQ(resolve_memory_format(MemoryFormatChoice::Auto, torch::Device(torch::kCUDA, 0)),
             c10::MemoryFormat::Contiguous);
-  EXPECT_EQ(
-      resolve_memory_format(MemoryFormatChoice::ChannelsLast, torch::Device(torch::kCUDA, 0)),
-      c10::MemoryFormat::ChannelsLast);
+  EXPECT_EQ(resolve_memory_format(MemoryFormatChoice::ChannelsLast, torch::Device(torch::kCUDA, 0)),
+            c10::MemoryFormat::ChannelsLast);
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, MemoryFormatTest, ::testing::Values("gd", "patchgd"));

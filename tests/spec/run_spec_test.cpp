@@ -73,9 +73,9 @@ TEST(RunSpec, TheDefaultConfigAsTypedFields) {
 }
 
 TEST(RunSpec, CapsAutoBatchesAndGdSettings) {
-  const RunSpec s = spec_of({"method=gd", "memory=4gb", "train.batch_size=auto",
-                             "train.micro_batch=auto", "method.classifier=pooled",
-                             "memory_format=channels_last"});
+  const RunSpec s =
+      spec_of({"method=gd", "memory=4gb", "train.batch_size=auto", "train.micro_batch=auto",
+               "method.classifier=pooled", "memory_format=channels_last"});
   EXPECT_EQ(s.memory_cap, std::optional<uint64_t>(uint64_t{4} << 30));
   EXPECT_TRUE(s.train.batch_size.automatic);
   EXPECT_TRUE(s.train.micro_batch.automatic);
@@ -84,8 +84,7 @@ TEST(RunSpec, CapsAutoBatchesAndGdSettings) {
   EXPECT_EQ(s.method.classifier, methods::GdClassifier::Pooled);
   EXPECT_EQ(s.method.memory_format, methods::MemoryFormatChoice::ChannelsLast);
   EXPECT_EQ(spec_of({"method=gd", "train.micro_batch=4"}).method.micro_batch, 4);
-  EXPECT_EQ(spec_of({"memory.cap=1.5GiB"}).memory_cap,
-            std::optional<uint64_t>(uint64_t{3} << 29));
+  EXPECT_EQ(spec_of({"memory.cap=1.5GiB"}).memory_cap, std::optional<uint64_t>(uint64_t{3} << 29));
 }
 
 TEST(RunSpec, OptionalKeysTakeTheirDefaultsWhenAbsent) {
@@ -128,8 +127,8 @@ TEST(RunSpec, EveryBadValueIsAnErrorNamingItsKey) {
       {{"train.warmup_epochs=-1"}, "train.warmup_epochs"},
       {{"train.lr=-0.1"}, "train.lr"},
       {{"train.head_lr=11"}, "train.head_lr"},
-      {{"method.patch_size=48"}, "method.patch_size"},   // does not divide 512
-      {{"method.patch_size=1024"}, "method.patch_size"}, // larger than the image
+      {{"method.patch_size=48"}, "method.patch_size"},    // does not divide 512
+      {{"method.patch_size=1024"}, "method.patch_size"},  // larger than the image
       {{"method.fill_bn_mode=sometimes"}, "method.fill_bn_mode"},
       {{"method.grad_accum_steps=-2"}, "method.grad_accum_steps"},
       {{"method=gd", "method.classifier=both"}, "method.classifier"},
@@ -188,8 +187,8 @@ TEST(RunSpec, EverySweepCellAtEveryScaleReads) {
     }
     for (const auto& scale : scales) {
       for (const auto& cell : config::load_sweep(file, scale, {}, kTree).cells) {
-        EXPECT_EQ(error_of(cell.config), "") << file.filename() << " " << scale << " cell "
-                                             << cell.index;
+        EXPECT_EQ(error_of(cell.config), "")
+            << file.filename() << " " << scale << " cell " << cell.index;
         ++cells;
       }
     }

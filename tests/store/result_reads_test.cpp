@@ -45,7 +45,7 @@ TEST_F(ResultReadsTest, RunsOfChosenSweepsCarryTheirValues) {
   EXPECT_EQ(only_a[0].config["method"]["name"], "gd");
   EXPECT_DOUBLE_EQ(only_a[0].summary.at("best_accuracy"), 0.5);
   EXPECT_EQ(only_a[0].summary.count("best_qwk"), 0u);  // NaN is stored as NULL: no value
-  EXPECT_EQ(only_a[0].summary.count("accuracy"), 0u);   // per-epoch values are not summary
+  EXPECT_EQ(only_a[0].summary.count("accuracy"), 0u);  // per-epoch values are not summary
 
   const auto both = store_->run_values(std::vector<int64_t>{b_, a_});
   ASSERT_EQ(both.size(), 2u);
