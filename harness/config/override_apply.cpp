@@ -3,6 +3,7 @@
 #include "harness/config/config_error.h"
 #include "harness/config/config_tree.h"
 #include "harness/config/interpolation.h"
+#include "harness/config/string_util.h"
 
 namespace pgd::config {
 namespace {
@@ -43,12 +44,13 @@ struct Apply {
 
   [[noreturn]] void unknown_in_merge(const Json& node, const std::string& key,
                                      const std::string& name) const {
-    try {
-      throw_unknown_key(node, {name}, "");
-    } catch (const ConfigError& e) {
-      throw ConfigError(context + "cannot merge into '" + key + "': " + e.what() +
-                        "; add keys with '+" + o.key + "=...' or '++" + o.key + "=...'");
-    }
+    std::vector<std::string> keys;
+    for (const auto& item : node.items()) keys.push_back(item.key());
+    throw ConfigError(context + "unknown config key '" + key + "." + name + "'" +
+                      did_you_mean_clause(name, keys, key + ".") + "valid keys under '" + key +
+                      "': " + join(nearest_first(name, keys)) + " (a mapping value merges " +
+                      "into '" + key + "'; add keys with '+" + o.key + "=...' or '++" + o.key +
+                      "=...')");
   }
 
   // Sets an existing node: a mapping merges into a mapping, anything else replaces.

@@ -7,7 +7,7 @@
 
 #include "harness/config/compose.h"
 #include "harness/config/config_error.h"
-#include "tests/config/temp_tree.h"
+#include "tests/config/compose_fixture.h"
 
 namespace pgd::config {
 namespace {
@@ -39,12 +39,7 @@ class MultirunTest : public ::testing::Test {
   }
 
   std::string error_of(const Words& overrides) {
-    try {
-      expand(overrides);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "(no ConfigError)";
+    return testing::config_error_of([&] { expand(overrides); });
   }
 
   testing::TempTree tree_;
