@@ -189,6 +189,24 @@ class Resolver {
 
 bool has_interpolation(const std::string& s) { return s.find("${") != std::string::npos; }
 
+std::string escape_interpolations(const std::string& s) {
+  if (!has_interpolation(s)) return s;  // resolution leaves such strings alone
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.compare(i, 2, "${") != 0) {
+      out += s[i];
+      continue;
+    }
+    // k backslashes before ${ are written 2k+1: k of them, then the escaped \${.
+    size_t k = 0;
+    while (k < out.size() && out[out.size() - 1 - k] == '\\') ++k;
+    out.append(k + 1, '\\');
+    out += "${";
+    ++i;
+  }
+  return out;
+}
+
 void resolve_interpolations(Json& config) { Resolver(config).resolve_tree({}); }
 
 }  // namespace pgd::config

@@ -19,6 +19,10 @@ namespace pgd::config {
 // Whether `s` holds "${" (an interpolation, or an escaped one that resolution unescapes).
 bool has_interpolation(const std::string& s);
 
+// `s` written so that resolution gives `s` back: each ${ becomes \${ (with the backslashes
+// before it doubled). For YAML that must read back to a resolved config (config show).
+std::string escape_interpolations(const std::string& s);
+
 // Resolves every interpolation in `config`, in place. Throws ConfigError.
 void resolve_interpolations(nlohmann::json& config);
 

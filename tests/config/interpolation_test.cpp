@@ -9,6 +9,7 @@
 #include "harness/config/compose.h"
 #include "harness/config/config_error.h"
 #include "harness/config/config_hash.h"
+#include "harness/config/yaml_emit.h"
 #include "tests/config/compose_fixture.h"
 
 namespace pgd::config {
@@ -118,6 +119,15 @@ TEST_F(InterpolationTest, NestedInterpolationNamesTheKey) {
   EXPECT_THAT(error_of({"+which=lr", "+x=${train.${which}}"}),
               HasSubstr("override '+x=${train.${which}}' at column 20: unexpected '}' after the "
                         "value"));
+}
+
+TEST_F(InterpolationTest, ConfigShowYamlReadsBackToTheResolvedConfig) {
+  Json c = compose({"+x='a \\\\${seed} \\${seed}'"});
+  EXPECT_EQ(c["x"], "a \\42 ${seed}");
+  EXPECT_EQ(escape_interpolations("a \\${b} ${c}"), "a \\\\\\${b} \\${c}");
+  testing::TempTree again;
+  again.write("config.yaml", to_yaml(c));
+  EXPECT_EQ(compose_config(again.root(), {}), c);
 }
 
 TEST(HasInterpolation, LooksForTheOpening) {
