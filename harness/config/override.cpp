@@ -21,11 +21,4 @@ std::vector<std::string> split_key(const std::string& dotted) {
   return parts;
 }
 
-std::vector<Override> parse_overrides(const std::vector<std::string>& texts) {
-  std::vector<Override> out;
-  out.reserve(texts.size());
-  for (const auto& t : texts) out.push_back(parse_override(t));
-  return out;
-}
-
 }  // namespace pgd::config

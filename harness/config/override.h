@@ -46,7 +46,6 @@ struct ParseOptions {
 // Throws ConfigError naming the override, the column and what was expected when it is
 // malformed or a function fails.
 Override parse_override(const std::string& text, const ParseOptions& options = {});
-std::vector<Override> parse_overrides(const std::vector<std::string>& texts);
 
 // "", "+", "++" or "~".
 std::string override_prefix(OverrideKind kind);

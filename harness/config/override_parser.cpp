@@ -80,7 +80,8 @@ class Parser {
   }
 
   void expect(T type, const std::string& what, const std::string& context) {
-    if (!at(type)) error(peek(), "expected " + what + context + ", found " + describe_token(peek()));
+    if (!at(type))
+      error(peek(), "expected " + what + context + ", found " + describe_token(peek()));
     next();
   }
 

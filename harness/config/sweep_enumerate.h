@@ -2,7 +2,8 @@
 // The values a sweep stands for, in the order Hydra's basic sweeper runs them:
 //   choice: its values (shuffled when shuffle() was applied);
 //   range: Python's range for ints; for floats start + i*step computed in exact decimals, as
-//          Hydra's FloatRange does (range(0.1, 0.4, 0.1) is 0.1, 0.2, 0.3, never 0.30000000000000004);
+//          Hydra's FloatRange does (range(0.1, 0.4, 0.1) is 0.1, 0.2, 0.3, never
+//          0.30000000000000004);
 //   glob: the options of the key's config group (sorted names) that match an include pattern
 //         and no exclude pattern (fnmatch);
 //   interval: refused, as Hydra's basic sweeper refuses it: only samplers can use it.

@@ -70,7 +70,8 @@ TEST_F(OverrideComposeTest, QuotedValuesAndEscapesReachTheConfig) {
 
 TEST_F(OverrideComposeTest, AMappingValueOnANewKeyIsAMapping) {
   expect_typed(at({"+x={a:1,b:2}"}, "/x"), Json::parse(R"({"a": 1, "b": 2})"));
-  expect_typed(at({"+x={a: {b: [1, {c: 'd'}]}}"}, "/x"), Json::parse(R"({"a": {"b": [1, {"c": "d"}]}})"));
+  expect_typed(at({"+x={a: {b: [1, {c: 'd'}]}}"}, "/x"),
+               Json::parse(R"({"a": {"b": [1, {"c": "d"}]}})"));
 }
 
 TEST_F(OverrideComposeTest, AMappingMergesIntoAnExistingMapping) {

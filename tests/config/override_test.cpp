@@ -181,7 +181,8 @@ TEST(HydraTyping, Lists) {
 TEST(HydraTyping, Mappings) {
   expect_value("{}", Json::object());
   expect_value("{a:1,b:2}", Json::parse(R"({"a": 1, "b": 2})"));
-  expect_value("{a: [a, 10], b: {c: [1, 2]}}", Json::parse(R"({"a": ["a", 10], "b": {"c": [1, 2]}})"));
+  expect_value("{a: [a, 10], b: {c: [1, 2]}}",
+               Json::parse(R"({"a": ["a", 10], "b": {"c": [1, 2]}})"));
   expect_value("{white spaces: 1}", Json::parse(R"({"white spaces": 1})"));
   expect_value("{ white  space\t: 2}", Json::parse(R"({"white  space": 2})"));
   expect_value("{123id: 0}", Json::parse(R"({"123id": 0})"));
