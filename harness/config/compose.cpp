@@ -58,8 +58,7 @@ std::string option_of(const Override& o) {
 
 // Applies one override to the group selections if it is a group override; false if it is
 // a key override (left for later).
-bool apply_group_override(const Override& o, const fs::path& config_dir,
-                          Selections& selections) {
+bool apply_group_override(const Override& o, const fs::path& config_dir, Selections& selections) {
   if (o.key.find('.') != std::string::npos) return false;
   auto it = find_group(selections, o.key);
   bool selected = it != selections.end();
@@ -72,9 +71,9 @@ bool apply_group_override(const Override& o, const fs::path& config_dir,
     case OverrideKind::kAdd:
       if (selected) {
         if (o.kind == OverrideKind::kAdd)
-          throw ConfigError(context_of(o) + "config group '" + o.key +
-                            "' is already chosen (" + it->second + "); use '" + o.key + "=" +
-                            o.value_text + "' to change it");
+          throw ConfigError(context_of(o) + "config group '" + o.key + "' is already chosen (" +
+                            it->second + "); use '" + o.key + "=" + o.value_text +
+                            "' to change it");
         it->second = option_of(o);
         return true;
       }
@@ -110,9 +109,9 @@ nlohmann::json load_group(const fs::path& config_dir, const std::string& group,
     auto options = group_options(config_dir, group);
     std::string message = "unknown option '" + option + "' for config group '" + group + "'" +
                           did_you_mean_clause(option, options);
-    message += options.empty() ? folder.string() + " has no .yaml files"
-                               : "options in " + folder.string() + ": " +
-                                     join(nearest_first(option, options));
+    message += options.empty()
+                   ? folder.string() + " has no .yaml files"
+                   : "options in " + folder.string() + ": " + join(nearest_first(option, options));
     throw ConfigError(message);
   }
   nlohmann::json content = load_yaml_file(file);
@@ -163,10 +162,10 @@ nlohmann::json compose_config(const fs::path& config_dir,
   if (!root.is_object())
     throw ConfigError(root_file.string() + ": must hold a mapping, not " + kind_name(root));
 
-  Selections selections = read_defaults(root.value("defaults", nlohmann::json()),
-                                        root_file.string());
-  TypeRules types = TypeRules::from_json(root.value("_types", nlohmann::json()),
-                                         root_file.string());
+  Selections selections =
+      read_defaults(root.value("defaults", nlohmann::json()), root_file.string());
+  TypeRules types =
+      TypeRules::from_json(root.value("_types", nlohmann::json()), root_file.string());
   root.erase("defaults");
   root.erase("_types");
 
@@ -198,9 +197,10 @@ nlohmann::json compose_config(const fs::path& config_dir,
 int64_t seed_of(const nlohmann::json& config) {
   auto it = config.find("seed");
   if (it == config.end() || !it->is_number_integer())
-    throw ConfigError("shuffle() draws its order from the config's 'seed', which must be an "
-                      "integer; it is " + (it == config.end() ? std::string("missing")
-                                                              : describe_value(*it)));
+    throw ConfigError(
+        "shuffle() draws its order from the config's 'seed', which must be an "
+        "integer; it is " +
+        (it == config.end() ? std::string("missing") : describe_value(*it)));
   return it->get<int64_t>();
 }
 

@@ -11,22 +11,19 @@ namespace {
                                     const std::vector<std::string>& parts, size_t depth,
                                     const std::string& context) {
   throw ConfigError(context + "config key '" + dotted(parts, parts.size()) + "': '" +
-                    dotted(parts, depth) + "' is " + kind_name(node) + " " +
-                    describe_value(node) + ", not a mapping, so it has no key '" +
-                    parts[depth] + "'");
+                    dotted(parts, depth) + "' is " + kind_name(node) + " " + describe_value(node) +
+                    ", not a mapping, so it has no key '" + parts[depth] + "'");
 }
 
 // The index a key part selects in a list (`list.0`), or -1 when it is not a number.
 long long list_index(const std::string& part) {
-  if (part.empty() || part.size() > 9 ||
-      part.find_first_not_of("0123456789") != std::string::npos)
+  if (part.empty() || part.size() > 9 || part.find_first_not_of("0123456789") != std::string::npos)
     return -1;
   return std::stoll(part);
 }
 
-[[noreturn]] void throw_not_index(const nlohmann::json& list,
-                                  const std::vector<std::string>& parts, size_t depth,
-                                  const std::string& context) {
+[[noreturn]] void throw_not_index(const nlohmann::json& list, const std::vector<std::string>& parts,
+                                  size_t depth, const std::string& context) {
   throw ConfigError(context + "config key '" + dotted(parts, parts.size()) + "': '" +
                     dotted(parts, depth) + "' is a list of " + std::to_string(list.size()) +
                     " elements, so '" + parts[depth] + "' must be an index from 0 to " +
@@ -65,15 +62,23 @@ std::string dotted(const std::vector<std::string>& parts, size_t count) {
 
 std::string kind_name(const nlohmann::json& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::boolean: return "bool";
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return "bool";
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "int";
-    case nlohmann::json::value_t::number_float: return "float";
-    case nlohmann::json::value_t::string: return "string";
-    case nlohmann::json::value_t::array: return "list";
-    case nlohmann::json::value_t::object: return "map";
-    default: return value.type_name();
+    case nlohmann::json::value_t::number_unsigned:
+      return "int";
+    case nlohmann::json::value_t::number_float:
+      return "float";
+    case nlohmann::json::value_t::string:
+      return "string";
+    case nlohmann::json::value_t::array:
+      return "list";
+    case nlohmann::json::value_t::object:
+      return "map";
+    default:
+      return value.type_name();
   }
 }
 
@@ -103,8 +108,9 @@ void throw_unknown_key(const nlohmann::json& root, const std::vector<std::string
     node = next;
     ++depth;
   }
-  if (depth == parts.size()) throw ConfigError(context + "config key '" + dotted(parts, depth) +
-                                               "' exists");  // caller misuse; say so plainly
+  if (depth == parts.size())
+    throw ConfigError(context + "config key '" + dotted(parts, depth) +
+                      "' exists");  // caller misuse; say so plainly
   if (node->is_array()) throw_not_index(*node, parts, depth, context);
 
   std::vector<std::string> keys;

@@ -22,8 +22,8 @@ nlohmann::json* find_path(nlohmann::json& root, const std::vector<std::string>& 
 //   unknown config key 'train.epoch'; did you mean 'train.epochs'? valid keys under 'train':
 //   epochs, eval_every, ...
 [[noreturn]] void throw_unknown_key(const nlohmann::json& root,
-                                   const std::vector<std::string>& parts,
-                                   const std::string& context = "");
+                                    const std::vector<std::string>& parts,
+                                    const std::string& context = "");
 
 // The node at `parts`, created as null if missing, with missing mappings created on the way
 // (for `+key`). Throws when a part on the way holds a scalar, or is an index past the end of a

@@ -77,8 +77,7 @@ nlohmann::json primitive_value(const std::vector<Token>& tokens, size_t begin, s
   // Blanks at either end are not part of the value (`key= a b ` is "a b").
   if (begin < end && tokens[begin].type == TokenType::kWs) ++begin;
   if (begin < end && tokens[end - 1].type == TokenType::kWs) --end;
-  if (begin == end)
-    throw_override_error(text, tokens[begin].offset, "a value that is only blanks");
+  if (begin == end) throw_override_error(text, tokens[begin].offset, "a value that is only blanks");
   if (end - begin > 1) {
     std::string joined;
     for (size_t i = begin; i < end; ++i)
@@ -87,16 +86,19 @@ nlohmann::json primitive_value(const std::vector<Token>& tokens, size_t begin, s
   }
   const Token& t = tokens[begin];
   switch (t.type) {
-    case TokenType::kQuoted: return unquote(t.text);
-    case TokenType::kNull: return nullptr;
-    case TokenType::kBool: return lower(t.text) == "true";
-    case TokenType::kEsc: return unescape_esc(t.text);
+    case TokenType::kQuoted:
+      return unquote(t.text);
+    case TokenType::kNull:
+      return nullptr;
+    case TokenType::kBool:
+      return lower(t.text) == "true";
+    case TokenType::kEsc:
+      return unescape_esc(t.text);
     case TokenType::kInt: {
       int64_t v = 0;
       bool overflow = false;
       if (!python_int(t.text, &v, &overflow))
-        throw_override_error(text, t.offset, "the integer " + t.text +
-                                                 " does not fit in 64 bits");
+        throw_override_error(text, t.offset, "the integer " + t.text + " does not fit in 64 bits");
       return v;
     }
     case TokenType::kFloat: {
@@ -104,7 +106,8 @@ nlohmann::json primitive_value(const std::vector<Token>& tokens, size_t begin, s
       python_float(t.text, &v);  // the lexer only makes FLOAT tokens of valid floats
       return v;
     }
-    default: return t.text;
+    default:
+      return t.text;
   }
 }
 
@@ -229,13 +232,19 @@ std::string python_float_repr(double v) {
 
 std::string python_str(const nlohmann::json& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::null: return "None";
-    case nlohmann::json::value_t::boolean: return value.get<bool>() ? "True" : "False";
-    case nlohmann::json::value_t::number_float: return python_float_repr(value.get<double>());
-    case nlohmann::json::value_t::string: return value.get<std::string>();
+    case nlohmann::json::value_t::null:
+      return "None";
+    case nlohmann::json::value_t::boolean:
+      return value.get<bool>() ? "True" : "False";
+    case nlohmann::json::value_t::number_float:
+      return python_float_repr(value.get<double>());
+    case nlohmann::json::value_t::string:
+      return value.get<std::string>();
     case nlohmann::json::value_t::array:
-    case nlohmann::json::value_t::object: return python_container(value);
-    default: return value.dump();  // integers
+    case nlohmann::json::value_t::object:
+      return python_container(value);
+    default:
+      return value.dump();  // integers
   }
 }
 

@@ -139,7 +139,8 @@ class Resolver {
     std::string ref = reference;
     if (has_interpolation(ref)) ref = python_str(evaluate(ref, path));  // ${a.${b}}
     if (ref.find(':') != std::string::npos)
-      throw ConfigError(context + "resolvers such as oc.env are not supported; refer to a "
+      throw ConfigError(context +
+                        "resolvers such as oc.env are not supported; refer to a "
                         "config key (${train.lr})");
     Path target_path = reference_path(ref, path, context);
     if (!find_path(root_, target_path, context)) throw_unknown_key(root_, target_path, context);
@@ -172,8 +173,10 @@ class Resolver {
                                               const std::string& context) {
     std::vector<std::string> parts(1);
     for (char c : dotted_key) {
-      if (c == '.') parts.emplace_back();
-      else parts.back() += c;
+      if (c == '.')
+        parts.emplace_back();
+      else
+        parts.back() += c;
     }
     for (const auto& p : parts)
       if (p.empty()) throw ConfigError(context + "the key '" + dotted_key + "' has an empty part");

@@ -4,10 +4,14 @@ namespace pgd::config {
 
 std::string override_prefix(OverrideKind kind) {
   switch (kind) {
-    case OverrideKind::kSet: return "";
-    case OverrideKind::kAdd: return "+";
-    case OverrideKind::kForceAdd: return "++";
-    case OverrideKind::kRemove: return "~";
+    case OverrideKind::kSet:
+      return "";
+    case OverrideKind::kAdd:
+      return "+";
+    case OverrideKind::kForceAdd:
+      return "++";
+    case OverrideKind::kRemove:
+      return "~";
   }
   return "";
 }
@@ -15,8 +19,10 @@ std::string override_prefix(OverrideKind kind) {
 std::vector<std::string> split_key(const std::string& dotted) {
   std::vector<std::string> parts(1);
   for (char c : dotted) {
-    if (c == '.') parts.emplace_back();
-    else parts.back() += c;
+    if (c == '.')
+      parts.emplace_back();
+    else
+      parts.back() += c;
   }
   return parts;
 }

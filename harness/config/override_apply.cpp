@@ -55,8 +55,10 @@ struct Apply {
 
   // Sets an existing node: a mapping merges into a mapping, anything else replaces.
   void set(Json& node, bool may_add) const {
-    if (node.is_object() && o.value.is_object()) merge(node, o.key, o.value, may_add);
-    else node = checked(o.key, &node, o.value);
+    if (node.is_object() && o.value.is_object())
+      merge(node, o.key, o.value, may_add);
+    else
+      node = checked(o.key, &node, o.value);
   }
 
   void add(Json& config, const std::vector<std::string>& parts) const {
@@ -90,8 +92,8 @@ void apply_key_override(const Override& o, const TypeRules& types, Json& config,
       // Hydra: `+` sets a key that holds null, and merges (or replaces) containers.
       if (current->is_null() || o.value.is_structured()) return a.set(*current, true);
       throw ConfigError(a.context + "config key '" + o.key + "' already exists (" +
-                        describe_value(*current) + "); set it with '" + o.key + "=" +
-                        o.value_text + "' or use '++" + o.key + "=" + o.value_text + "'");
+                        describe_value(*current) + "); set it with '" + o.key + "=" + o.value_text +
+                        "' or use '++" + o.key + "=" + o.value_text + "'");
     case OverrideKind::kForceAdd:
       if (!current) return a.add(config, parts);
       return a.set(*current, true);

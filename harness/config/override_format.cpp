@@ -44,15 +44,18 @@ std::string format_key(const std::string& key) {
 
 std::string format_override_value(const nlohmann::json& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::boolean: return value.get<bool>() ? "true" : "false";
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return value.get<bool>() ? "true" : "false";
     case nlohmann::json::value_t::number_float: {
       double v = value.get<double>();
       if (std::isnan(v)) return "nan";
       if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
       return format_double(v);
     }
-    case nlohmann::json::value_t::string: return format_string(value.get<std::string>());
+    case nlohmann::json::value_t::string:
+      return format_string(value.get<std::string>());
     case nlohmann::json::value_t::array: {
       std::vector<std::string> items;
       for (const auto& item : value) items.push_back(format_override_value(item));
@@ -64,7 +67,8 @@ std::string format_override_value(const nlohmann::json& value) {
         items.push_back(format_key(key) + ": " + format_override_value(item));
       return "{" + join(items) + "}";
     }
-    default: return value.dump();  // integers
+    default:
+      return value.dump();  // integers
   }
 }
 

@@ -20,13 +20,20 @@ using Json = nlohmann::json;
 // instances of 'str' and 'int'").
 std::string py_type(const Json& v) {
   switch (v.type()) {
-    case Json::value_t::null: return "NoneType";
-    case Json::value_t::boolean: return "bool";
-    case Json::value_t::number_float: return "float";
-    case Json::value_t::string: return "str";
-    case Json::value_t::array: return "list";
-    case Json::value_t::object: return "dict";
-    default: return "int";
+    case Json::value_t::null:
+      return "NoneType";
+    case Json::value_t::boolean:
+      return "bool";
+    case Json::value_t::number_float:
+      return "float";
+    case Json::value_t::string:
+      return "str";
+    case Json::value_t::array:
+      return "list";
+    case Json::value_t::object:
+      return "dict";
+    default:
+      return "int";
   }
 }
 
@@ -44,8 +51,8 @@ struct Signature {
 };
 
 struct Bound {
-  std::vector<OverrideValue> args;               // *args
-  std::map<std::string, OverrideValue> named;    // every other parameter given
+  std::vector<OverrideValue> args;             // *args
+  std::map<std::string, OverrideValue> named;  // every other parameter given
 
   const OverrideValue* get(const std::string& name) const {
     auto it = named.find(name);
@@ -74,8 +81,10 @@ Bound bind(const FunctionCall& call, const Signature& sig) {
 }
 
 const Json& element_arg(const OverrideValue& v, const std::string& what) {
-  if (v.is_sweep()) fail(what + " must be a value, not a " + type_of(v) + " (nested sweeps "
-                         "are not supported)");
+  if (v.is_sweep())
+    fail(what + " must be a value, not a " + type_of(v) +
+         " (nested sweeps "
+         "are not supported)");
   return v.element;
 }
 
@@ -92,10 +101,14 @@ enum class Cast { kInt, kFloat, kStr, kBool };
 
 const char* cast_name(Cast c) {
   switch (c) {
-    case Cast::kInt: return "int";
-    case Cast::kFloat: return "float";
-    case Cast::kStr: return "str";
-    case Cast::kBool: return "bool";
+    case Cast::kInt:
+      return "int";
+    case Cast::kFloat:
+      return "float";
+    case Cast::kStr:
+      return "str";
+    case Cast::kBool:
+      return "bool";
   }
   return "";
 }
@@ -165,10 +178,14 @@ Json cast_element(Cast c, const Json& v) {
     return out;
   }
   switch (c) {
-    case Cast::kInt: return to_int(v);
-    case Cast::kFloat: return to_float(v);
-    case Cast::kStr: return to_str(v);
-    case Cast::kBool: return to_bool(v);
+    case Cast::kInt:
+      return to_int(v);
+    case Cast::kFloat:
+      return to_float(v);
+    case Cast::kStr:
+      return to_str(v);
+    case Cast::kBool:
+      return to_bool(v);
   }
   return v;
 }
@@ -189,7 +206,8 @@ OverrideValue cast_value(Cast c, const OverrideValue& v) {
       if (!numeric) fail(std::string("Intervals cannot be cast to ") + cast_name(c));
       for (Json* p : {&s.start, &s.stop}) *p = cast_element(c, *p);
       break;
-    case Sweep::Kind::kGlob: fail(std::string(cast_name(c)) + "() cannot cast a glob");
+    case Sweep::Kind::kGlob:
+      fail(std::string(cast_name(c)) + "() cannot cast a glob");
   }
   return OverrideValue::of(std::move(s));
 }
@@ -209,8 +227,7 @@ OverrideValue call_cast(Cast c, const FunctionCall& call) {
 OverrideValue call_choice(const FunctionCall& call) {
   Bound b = bind(call, {{}, 0, true, {}});
   if (b.args.empty()) fail("empty choice is not legal");
-  if (b.args.size() == 1 && b.args[0].is_sweep() &&
-      b.args[0].sweep->kind == Sweep::Kind::kChoice) {
+  if (b.args.size() == 1 && b.args[0].is_sweep() && b.args[0].sweep->kind == Sweep::Kind::kChoice) {
     Sweep s = *b.args[0].sweep;
     if (!s.simple_form) fail("nesting choices is not supported");
     s.simple_form = false;  // choice(int(1,2)): the cast's choice becomes this one
@@ -219,8 +236,10 @@ OverrideValue call_choice(const FunctionCall& call) {
   Sweep s;
   for (const auto& a : b.args) {
     const Json& v = element_arg(a, "a choice() value");
-    if (v.is_null()) fail("choice() does not take null (Hydra's signature); the simple form "
-                          "null,b does");
+    if (v.is_null())
+      fail(
+          "choice() does not take null (Hydra's signature); the simple form "
+          "null,b does");
     s.choices.push_back(v);
   }
   return OverrideValue::of(std::move(s));
@@ -266,8 +285,7 @@ OverrideValue call_tag(const FunctionCall& call) {
   if (args.empty()) fail("Not enough arguments to tag, must take at least a sweep");
   const OverrideValue& last = args.back();
   if (!last.is_sweep() || last.sweep->kind == Sweep::Kind::kGlob)
-    fail("Last argument to tag() must be a choice(), range() or interval(), got " +
-         type_of(last));
+    fail("Last argument to tag() must be a choice(), range() or interval(), got " + type_of(last));
   Sweep s = *last.sweep;
   s.tags.clear();
   for (size_t i = 0; i + 1 < args.size(); ++i) {
@@ -323,9 +341,12 @@ Json sorted_list(const Json& list, bool reverse) {
 
 Sweep sorted_sweep(const OverrideValue& v, bool reverse) {
   Sweep s = *v.sweep;
-  if (s.kind == Sweep::Kind::kChoice) sort_values(s.choices, reverse);
-  else if (s.kind == Sweep::Kind::kRange) s.sort_reverse = reverse;
-  else fail("sort() takes a choice or a range, not an " + type_of(v));
+  if (s.kind == Sweep::Kind::kChoice)
+    sort_values(s.choices, reverse);
+  else if (s.kind == Sweep::Kind::kRange)
+    s.sort_reverse = reverse;
+  else
+    fail("sort() takes a choice or a range, not an " + type_of(v));
   return s;
 }
 
@@ -361,8 +382,8 @@ OverrideValue call_sort(const FunctionCall& call) {
   }
   if (b.args.empty()) fail("empty sort input");
   for (const auto& a : b.args)
-    if (!is_primitive(a)) fail("Invalid arguments: sort(a, b, ...) takes plain values, not " +
-                               type_of(a));
+    if (!is_primitive(a))
+      fail("Invalid arguments: sort(a, b, ...) takes plain values, not " + type_of(a));
   Sweep s = simple_choice(b.args, "sort");
   sort_values(s.choices, reverse);
   return OverrideValue::of(std::move(s));
@@ -370,8 +391,10 @@ OverrideValue call_sort(const FunctionCall& call) {
 
 Json shuffled_list(const Json& list, const FunctionContext& context) {
   std::vector<Json> items = list.get<std::vector<Json>>();
-  if (context.seed) seeded_shuffle(items, *context.seed, context.key);
-  else if (context.needs_seed) *context.needs_seed = true;
+  if (context.seed)
+    seeded_shuffle(items, *context.seed, context.key);
+  else if (context.needs_seed)
+    *context.needs_seed = true;
   return Json(items);
 }
 
@@ -404,8 +427,8 @@ OverrideValue call_shuffle(const FunctionCall& call, const FunctionContext& cont
 }
 
 std::vector<std::string> patterns(const OverrideValue& v, const std::string& name) {
-  const std::string expected = "glob() argument '" + name + "' must be a string or a list of " +
-                               "strings, not ";
+  const std::string expected =
+      "glob() argument '" + name + "' must be a string or a list of " + "strings, not ";
   if (v.is_sweep()) fail(expected + type_of(v));
   if (v.element.is_string()) return {v.element.get<std::string>()};
   if (!v.element.is_array()) fail(expected + py_type(v.element));
@@ -429,9 +452,9 @@ OverrideValue call_glob(const FunctionCall& call) {
 }
 
 const std::vector<std::string>& function_names() {
-  static const std::vector<std::string> names = {"bool",  "choice",   "float", "glob",
-                                                 "int",   "interval", "range", "shuffle",
-                                                 "sort",  "str",      "tag"};
+  static const std::vector<std::string> names = {"bool", "choice",   "float", "glob",
+                                                 "int",  "interval", "range", "shuffle",
+                                                 "sort", "str",      "tag"};
   return names;
 }
 
@@ -452,9 +475,8 @@ OverrideValue call_function(const FunctionCall& call, const FunctionContext& con
   if (n == "glob") return call_glob(call);
   if (n == "json_str" || n == "extend_list")
     fail(n + "() is deprecated in Hydra (removed in 1.5) and not supported here");
-  fail("unknown function '" + n + "'" + did_you_mean_clause(n, function_names()) +
-       "functions: " + join(function_names()) +
-       " (escape the parenthesis, \\(, or quote the value for a literal)");
+  fail("unknown function '" + n + "'" + did_you_mean_clause(n, function_names()) + "functions: " +
+       join(function_names()) + " (escape the parenthesis, \\(, or quote the value for a literal)");
 }
 
 }  // namespace pgd::config

@@ -27,9 +27,12 @@ size_t digit_run(Text s, size_t i) {
   if (!is_digit(s[i])) return 0;
   size_t j = i + 1;
   while (j < s.size()) {
-    if (is_digit(s[j])) ++j;
-    else if (s[j] == '_' && is_digit(s[j + 1])) j += 2;
-    else break;
+    if (is_digit(s[j]))
+      ++j;
+    else if (s[j] == '_' && is_digit(s[j + 1]))
+      j += 2;
+    else
+      break;
   }
   return j - i;
 }
@@ -44,7 +47,7 @@ size_t point_float(Text s, size_t i) {
   size_t best = 0;
   size_t n = int_unsigned(s, i);
   if (s[i + n] == '.') {
-    best = n + 1;  // INT_UNSIGNED '.'
+    best = n + 1;                     // INT_UNSIGNED '.'
     best += digit_run(s, i + n + 1);  // INT_UNSIGNED? '.' DIGIT...
   }
   return best;
@@ -213,7 +216,8 @@ std::string unlexable(Text s, size_t i, bool value_mode) {
   std::string what = static_cast<unsigned char>(c) >= 0x80 ? "a non-ASCII character"
                                                            : "'" + std::string(1, c) + "'";
   if (!value_mode)
-    return "unexpected " + what + " in the key; keys are words of letters, digits, '_' and "
+    return "unexpected " + what +
+           " in the key; keys are words of letters, digits, '_' and "
            "'-' joined by '.' (a number selects a list element)";
   return "unexpected " + what + "; quote the value ('...') or escape the character with '\\'";
 }
@@ -237,10 +241,14 @@ std::vector<Token> lex_override(const std::string& text) {
 
 std::string describe_token(const Token& token) {
   switch (token.type) {
-    case TokenType::kEnd: return "the end";
-    case TokenType::kQuoted: return "the quoted value " + token.text;
-    case TokenType::kWs: return "a blank";
-    default: return "'" + token.text + "'";
+    case TokenType::kEnd:
+      return "the end";
+    case TokenType::kQuoted:
+      return "the quoted value " + token.text;
+    case TokenType::kWs:
+      return "a blank";
+    default:
+      return "'" + token.text + "'";
   }
 }
 
@@ -249,8 +257,7 @@ void throw_override_error(const std::string& text, size_t offset, const std::str
   size_t column = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i)
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
-  throw ConfigError("override '" + text + "' at column " + std::to_string(column) + ": " +
-                    problem);
+  throw ConfigError("override '" + text + "' at column " + std::to_string(column) + ": " + problem);
 }
 
 }  // namespace pgd::config

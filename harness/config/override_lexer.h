@@ -13,10 +13,33 @@ namespace pgd::config {
 
 enum class TokenType {
   // key mode
-  kEqual, kTilde, kPlus, kAt, kSlash, kKeyId, kKeySpecial, kDotPath,
+  kEqual,
+  kTilde,
+  kPlus,
+  kAt,
+  kSlash,
+  kKeyId,
+  kKeySpecial,
+  kDotPath,
   // value mode
-  kPopen, kComma, kPclose, kBracketOpen, kBracketClose, kBraceOpen, kBraceClose, kColon,
-  kFloat, kInt, kBool, kNull, kUnquotedChar, kId, kEsc, kWs, kQuoted, kInterpolation,
+  kPopen,
+  kComma,
+  kPclose,
+  kBracketOpen,
+  kBracketClose,
+  kBraceOpen,
+  kBraceClose,
+  kColon,
+  kFloat,
+  kInt,
+  kBool,
+  kNull,
+  kUnquotedChar,
+  kId,
+  kEsc,
+  kWs,
+  kQuoted,
+  kInterpolation,
   kEnd,
 };
 

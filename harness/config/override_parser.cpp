@@ -25,10 +25,17 @@ const char* kForms = "forms: key=value, +key=value, ++key=value, ~key, ~key=valu
 
 bool in_primitive(T t, bool dict_key) {
   switch (t) {
-    case T::kId: case T::kNull: case T::kInt: case T::kFloat: case T::kBool:
-    case T::kUnquotedChar: case T::kEsc: case T::kWs:
+    case T::kId:
+    case T::kNull:
+    case T::kInt:
+    case T::kFloat:
+    case T::kBool:
+    case T::kUnquotedChar:
+    case T::kEsc:
+    case T::kWs:
       return true;
-    case T::kColon: case T::kInterpolation:
+    case T::kColon:
+    case T::kInterpolation:
       return !dict_key;
     default:
       return false;
@@ -50,8 +57,9 @@ class Parser {
         error(peek(), "expected '=' and a value after the key '" + o.key + "'; " + kForms);
       return o;
     }
-    if (!at(T::kEqual)) error(peek(), "expected '=' after the key '" + o.key + "', found " +
-                                          describe_token(peek()) + "; " + kForms);
+    if (!at(T::kEqual))
+      error(peek(), "expected '=' after the key '" + o.key + "', found " + describe_token(peek()) +
+                        "; " + kForms);
     o.value_text = text_.substr(peek().offset + 1);
     next();
     o.has_value = true;
@@ -63,8 +71,10 @@ class Parser {
     OverrideValue v = parse_value();
     if (!at(T::kEnd)) trailing_text();
     o.needs_seed = needs_seed_;
-    if (v.is_sweep()) o.sweep = std::move(v.sweep);
-    else o.value = std::move(v.element);
+    if (v.is_sweep())
+      o.sweep = std::move(v.sweep);
+    else
+      o.value = std::move(v.element);
     return o;
   }
 
@@ -102,11 +112,13 @@ class Parser {
       error(peek(), "expected a key, found " + describe_token(peek()) + "; " + kForms);
     std::string key = next().text;
     if (at(T::kAt))
-      error(peek(), "config group packages (group@package) are not supported; choose an "
-                    "option with group=option");
+      error(peek(),
+            "config group packages (group@package) are not supported; choose an "
+            "option with group=option");
     if (at(T::kSlash))
-      error(peek(), "nested config groups (a/b) are not supported; groups are the folders "
-                    "beside config.yaml");
+      error(peek(),
+            "nested config groups (a/b) are not supported; groups are the folders "
+            "beside config.yaml");
     return key;
   }
 
@@ -127,8 +139,9 @@ class Parser {
 
   Json sweep_item(const OverrideValue& v, const Token& where) const {
     if (v.is_sweep())
-      error(where, "a " + sweep_kind_name(*v.sweep) + " sweep cannot be one value of the sweep "
-                   "a,b,... (nested sweeps are not supported)");
+      error(where, "a " + sweep_kind_name(*v.sweep) +
+                       " sweep cannot be one value of the sweep "
+                       "a,b,... (nested sweeps are not supported)");
     return v.element;
   }
 
@@ -137,7 +150,7 @@ class Parser {
     OverrideValue v = parse_element();
     if (v.is_sweep())
       error(start, "a " + sweep_kind_name(*v.sweep) + " sweep cannot be inside a " + container +
-                   "; a sweep is the whole value (key=choice(a,b))");
+                       "; a sweep is the whole value (key=choice(a,b))");
     return std::move(v.element);
   }
 
@@ -150,8 +163,7 @@ class Parser {
       next();
       return OverrideValue::of(unquote(t.text));
     }
-    if (!in_primitive(t.type, false))
-      error(t, "expected a value, found " + describe_token(t));
+    if (!in_primitive(t.type, false)) error(t, "expected a value, found " + describe_token(t));
     return OverrideValue::of(parse_primitive(false));
   }
 
@@ -192,8 +204,9 @@ class Parser {
   void parse_dict_entry(Json& dict) {
     const Token& start = peek();
     if (start.type == T::kQuoted)
-      error(start, "a mapping key cannot be quoted (Hydra's grammar); escape special "
-                   "characters in it with '\\' instead");
+      error(start,
+            "a mapping key cannot be quoted (Hydra's grammar); escape special "
+            "characters in it with '\\' instead");
     if (!in_primitive(start.type, true))
       error(start, "expected a mapping key, found " + describe_token(start));
     // Keys are strings, the text as typed ({1: a} has the key "1"), as in YAML files.
@@ -255,8 +268,10 @@ class Parser {
     const Token& t = tokens_[i];
     if (t.type == T::kEnd)  // only blanks after a quoted value, a list or a call
       error(tokens_[pos_], "blanks after the value; remove them or quote the whole value");
-    error(t, "unexpected " + describe_token(t) + " after the value; expected the end of the "
-             "override (quote the value or escape the character with '\\' if it belongs to it)");
+    error(t,
+          "unexpected " + describe_token(t) +
+              " after the value; expected the end of the "
+              "override (quote the value or escape the character with '\\' if it belongs to it)");
   }
 
   const std::string& text_;

@@ -14,18 +14,18 @@ namespace pgd::config {
 struct Sweep {
   enum class Kind { kChoice, kRange, kInterval, kGlob };
   Kind kind = Kind::kChoice;
-  bool simple_form = false;           // written a,b,c rather than choice(a,b,c)
-  bool shuffle = false;               // shuffle(...): order drawn from the config's seed
-  std::optional<bool> sort_reverse;   // sort(range(...)): the values sorted when listed
-  std::set<std::string> tags;         // tag(...): kept for sweepers that read them
-  std::vector<nlohmann::json> choices;          // kChoice
-  nlohmann::json start, stop, step;             // kRange (ints or floats); kInterval: start, stop
-  std::vector<std::string> include, exclude;    // kGlob: fnmatch patterns over group options
+  bool simple_form = false;                   // written a,b,c rather than choice(a,b,c)
+  bool shuffle = false;                       // shuffle(...): order drawn from the config's seed
+  std::optional<bool> sort_reverse;           // sort(range(...)): the values sorted when listed
+  std::set<std::string> tags;                 // tag(...): kept for sweepers that read them
+  std::vector<nlohmann::json> choices;        // kChoice
+  nlohmann::json start, stop, step;           // kRange (ints or floats); kInterval: start, stop
+  std::vector<std::string> include, exclude;  // kGlob: fnmatch patterns over group options
 };
 
 struct OverrideValue {
-  nlohmann::json element;        // the value, when it is not a sweep
-  std::optional<Sweep> sweep;    // set for sweeps
+  nlohmann::json element;      // the value, when it is not a sweep
+  std::optional<Sweep> sweep;  // set for sweeps
 
   bool is_sweep() const { return sweep.has_value(); }
   static OverrideValue of(nlohmann::json v) { return {std::move(v), std::nullopt}; }

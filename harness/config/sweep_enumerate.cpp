@@ -69,8 +69,7 @@ double to_double(__int128 m, int e) {
 }
 
 void check_count(size_t count) {
-  if (count > kMaxValues)
-    fail("range has more than " + std::to_string(kMaxValues) + " values");
+  if (count > kMaxValues) fail("range has more than " + std::to_string(kMaxValues) + " values");
 }
 
 std::vector<Json> int_range(int64_t start, int64_t stop, int64_t step) {
@@ -86,12 +85,10 @@ std::vector<Json> int_range(int64_t start, int64_t stop, int64_t step) {
 // Hydra's FloatRange: start + i*step in exact decimals while short of stop.
 std::vector<Json> float_range(const Json& start_v, const Json& stop_v, const Json& step_v) {
   for (const Json* v : {&start_v, &stop_v, &step_v})
-    if (!std::isfinite(v->get<double>()))
-      fail("range() needs finite numbers, got " + v->dump());
+    if (!std::isfinite(v->get<double>())) fail("range() needs finite numbers, got " + v->dump());
   Decimal start = decimal_of(start_v), stop = decimal_of(stop_v), step = decimal_of(step_v);
   if (step.m == 0)
-    fail("Invalid range values (start:" + start_v.dump() + ", stop:" + stop_v.dump() +
-         ", step:0)");
+    fail("Invalid range values (start:" + start_v.dump() + ", stop:" + stop_v.dump() + ", step:0)");
   align(&start, &stop, &step);
   std::vector<Json> out;
   for (__int128 v = start.m; step.m > 0 ? v < stop.m : v > stop.m; v += step.m) {
@@ -125,8 +122,7 @@ std::vector<Json> glob_values(const Sweep& s, const SweepContext& context) {
     if (matches(o, s.include) && !matches(o, s.exclude)) out.push_back(o);
   if (out.empty())
     fail("glob(" + join(s.include) + (s.exclude.empty() ? "" : ", exclude " + join(s.exclude)) +
-         ") matches no option of config group '" + context.key + "'; options: " +
-         join(options));
+         ") matches no option of config group '" + context.key + "'; options: " + join(options));
   return out;
 }
 
@@ -136,15 +132,18 @@ uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
-
 }  // namespace
 
 std::string sweep_kind_name(const Sweep& sweep) {
   switch (sweep.kind) {
-    case Sweep::Kind::kChoice: return "choice";
-    case Sweep::Kind::kRange: return "range";
-    case Sweep::Kind::kInterval: return "interval";
-    case Sweep::Kind::kGlob: return "glob";
+    case Sweep::Kind::kChoice:
+      return "choice";
+    case Sweep::Kind::kRange:
+      return "range";
+    case Sweep::Kind::kInterval:
+      return "interval";
+    case Sweep::Kind::kGlob:
+      return "glob";
   }
   return "";
 }
@@ -169,12 +168,18 @@ std::vector<Json> enumerate_sweep(const Sweep& sweep, const SweepContext& contex
   std::vector<Json> values;
   switch (sweep.kind) {
     case Sweep::Kind::kInterval:
-      fail("interval() is a sweep for sampling sweepers (Optuna, Ax, Nevergrad); -m and sweep "
-           "grids list their values as Hydra's basic sweeper does, which does not support "
-           "interval sweeps; use choice() or range()");
-    case Sweep::Kind::kGlob: return glob_values(sweep, context);
-    case Sweep::Kind::kChoice: values = sweep.choices; break;
-    case Sweep::Kind::kRange: values = range_values(sweep); break;
+      fail(
+          "interval() is a sweep for sampling sweepers (Optuna, Ax, Nevergrad); -m and sweep "
+          "grids list their values as Hydra's basic sweeper does, which does not support "
+          "interval sweeps; use choice() or range()");
+    case Sweep::Kind::kGlob:
+      return glob_values(sweep, context);
+    case Sweep::Kind::kChoice:
+      values = sweep.choices;
+      break;
+    case Sweep::Kind::kRange:
+      values = range_values(sweep);
+      break;
   }
   if (sweep.sort_reverse) {
     bool reverse = *sweep.sort_reverse;
@@ -187,8 +192,7 @@ std::vector<Json> enumerate_sweep(const Sweep& sweep, const SweepContext& contex
     if (!context.seed) fail("shuffle() needs the config's seed, which is not known here");
     seeded_shuffle(values, context.seed(), context.key);
   }
-  if (values.empty())
-    fail(sweep_kind_name(sweep) + " sweep has no values");
+  if (values.empty()) fail(sweep_kind_name(sweep) + " sweep has no values");
   return values;
 }
 

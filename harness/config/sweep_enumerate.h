@@ -22,9 +22,9 @@
 namespace pgd::config {
 
 struct SweepContext {
-  std::filesystem::path config_dir;   // for glob()
-  std::string key;                    // the swept key: glob's group; mixed into shuffle's seed
-  std::function<int64_t()> seed;      // the config's seed; asked only when a sweep shuffles
+  std::filesystem::path config_dir;  // for glob()
+  std::string key;                   // the swept key: glob's group; mixed into shuffle's seed
+  std::function<int64_t()> seed;     // the config's seed; asked only when a sweep shuffles
 };
 
 // Throws ConfigError with the problem (the caller names the override): an interval, a zero

@@ -44,7 +44,6 @@ eval:
   size: ${dataset.image_size}
 )");
   }
-
 };
 
 TEST_F(InterpolationTest, AWholeInterpolationKeepsTheTargetsType) {

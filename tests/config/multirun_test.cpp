@@ -56,9 +56,9 @@ void expect_typed(const std::vector<nlohmann::json>& actual,
 }
 
 TEST(IsSweepOverride, RecognisesTheSweepForms) {
-  for (const char* text : {"k=a,b", "k=1,2,3", "k=range(3)", "k=range(0, 1, 0.25)",
-                           "k=choice(a)", "k=[1,2],[3,4]", "++k=range(2)", "k=glob(*)",
-                           "k=shuffle(1,2)", "k=int(1,2)", "~k=a,b"})
+  for (const char* text :
+       {"k=a,b", "k=1,2,3", "k=range(3)", "k=range(0, 1, 0.25)", "k=choice(a)", "k=[1,2],[3,4]",
+        "++k=range(2)", "k=glob(*)", "k=shuffle(1,2)", "k=int(1,2)", "~k=a,b"})
     EXPECT_TRUE(is_sweep_override(text)) << text;
   for (const char* text : {"k=[1,2]", "k={a: 1, b: 2}", "k='a,b'", "k=\"a,b\"", "k=4GB",
                            "k='range(3)'", "k=a\\,b", "k=sort([2,1])", "k=int(3)", "~k"})

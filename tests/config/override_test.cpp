@@ -279,8 +279,7 @@ TEST(ParseErrors, TextAfterAValueIsNeverDropped) {
   EXPECT_EQ(error_of("k='a' "),
             "override 'k='a' ' at column 6: blanks after the value; remove them or quote the "
             "whole value");
-  EXPECT_THAT(error_of("k=[1,2,3]'"),
-              HasSubstr("at column 10: the quote ' is never closed"));
+  EXPECT_THAT(error_of("k=[1,2,3]'"), HasSubstr("at column 10: the quote ' is never closed"));
   EXPECT_EQ(error_of("k=a=b"),
             "override 'k=a=b' at column 4: unexpected '=' after the value; expected the end of "
             "the override (quote the value or escape the character with '\\' if it belongs to "
