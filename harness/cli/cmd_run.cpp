@@ -34,18 +34,18 @@ std::vector<std::string> positional_overrides(const cxxopts::ParseResult& r) {
                               : std::vector<std::string>{};
 }
 
-// One override list per run: the multirun expansion with -m, else the list itself (which then
-// must not sweep values).
-std::vector<std::vector<std::string>> override_sets(const cxxopts::ParseResult& r,
-                                                    const std::vector<std::string>& overrides) {
-  if (r.count("multirun")) return config::expand_multirun(overrides);
-  config::require_no_sweeps(overrides);
-  return {overrides};
-}
-
 std::filesystem::path config_dir(const cxxopts::ParseResult& r) {
   const std::string d = r["config-dir"].as<std::string>();
   return d.empty() ? config::default_config_dir() : std::filesystem::path(d);
+}
+
+// One override list per run: the multirun expansion with -m (glob() reads the config folder),
+// else the list itself (which then must not sweep values).
+std::vector<std::vector<std::string>> override_sets(const cxxopts::ParseResult& r,
+                                                    const std::vector<std::string>& overrides) {
+  if (r.count("multirun")) return config::expand_multirun(overrides, config_dir(r));
+  config::require_no_sweeps(overrides);
+  return {overrides};
 }
 
 }  // namespace

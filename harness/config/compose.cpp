@@ -7,7 +7,9 @@
 
 #include "harness/config/config_error.h"
 #include "harness/config/config_tree.h"
+#include "harness/config/interpolation.h"
 #include "harness/config/override.h"
+#include "harness/config/override_apply.h"
 #include "harness/config/string_util.h"
 #include "harness/config/type_rules.h"
 #include "harness/config/yaml_json.h"
@@ -47,6 +49,13 @@ bool is_group_folder(const fs::path& config_dir, const std::string& key) {
   return key.find('.') == std::string::npos && fs::is_directory(config_dir / key, ec);
 }
 
+// The option a group override names: `dataset=panda`, or `dataset='panda'`.
+std::string option_of(const Override& o) {
+  if (o.value.is_string()) return o.value.get<std::string>();
+  throw ConfigError(context_of(o) + "a config group option is a name, not the " +
+                    kind_name(o.value) + " " + describe_value(o.value));
+}
+
 // Applies one override to the group selections if it is a group override; false if it is
 // a key override (left for later).
 bool apply_group_override(const Override& o, const fs::path& config_dir, Selections& selections) {
@@ -56,7 +65,7 @@ bool apply_group_override(const Override& o, const fs::path& config_dir, Selecti
   switch (o.kind) {
     case OverrideKind::kSet:
       if (!selected) return false;
-      it->second = o.value_text;
+      it->second = option_of(o);
       return true;
     case OverrideKind::kForceAdd:
     case OverrideKind::kAdd:
@@ -65,15 +74,15 @@ bool apply_group_override(const Override& o, const fs::path& config_dir, Selecti
           throw ConfigError(context_of(o) + "config group '" + o.key + "' is already chosen (" +
                             it->second + "); use '" + o.key + "=" + o.value_text +
                             "' to change it");
-        it->second = o.value_text;
+        it->second = option_of(o);
         return true;
       }
       if (!is_group_folder(config_dir, o.key)) return false;
-      selections.emplace_back(o.key, o.value_text);
+      selections.emplace_back(o.key, option_of(o));
       return true;
     case OverrideKind::kRemove:
       if (!selected) return false;
-      if (o.has_value && o.value_text != it->second)
+      if (o.has_value && option_of(o) != it->second)
         throw ConfigError(context_of(o) + "config group '" + o.key + "' is '" + it->second +
                           "', not '" + o.value_text + "'");
       selections.erase(it);
@@ -113,44 +122,23 @@ nlohmann::json load_group(const fs::path& config_dir, const std::string& group,
   return content;
 }
 
-void apply_key_override(const Override& o, const TypeRules& types, nlohmann::json& config) {
-  const std::string context = context_of(o);
-  const auto parts = split_key(o.key, "override '" + o.text + "'");
-  nlohmann::json* current = find_path(config, parts, context);
-  switch (o.kind) {
-    case OverrideKind::kSet:
-      if (!current) throw_unknown_key(config, parts, context);
-      *current = types.check(o.key, current, o.value, context);
-      return;
-    case OverrideKind::kAdd:
-      if (current)
-        throw ConfigError(context + "config key '" + o.key + "' already exists (" +
-                          describe_value(*current) + "); set it with '" + o.key + "=" +
-                          o.value_text + "' or use '++" + o.key + "=" + o.value_text + "'");
-      parent_for_add(config, parts, context)[parts.back()] =
-          types.check(o.key, nullptr, o.value, context);
-      return;
-    case OverrideKind::kForceAdd:
-      if (current) {
-        *current = types.check(o.key, current, o.value, context);
-      } else {
-        parent_for_add(config, parts, context)[parts.back()] =
-            types.check(o.key, nullptr, o.value, context);
-      }
-      return;
-    case OverrideKind::kRemove: {
-      if (!current) throw_unknown_key(config, parts, context + "cannot remove: ");
-      if (o.has_value && *current != o.value)
-        throw ConfigError(context + "config key '" + o.key + "' is " + describe_value(*current) +
-                          ", not " + describe_value(o.value) + "; not removed");
-      nlohmann::json* parent =
-          parts.size() == 1
-              ? &config
-              : find_path(config, std::vector<std::string>(parts.begin(), parts.end() - 1));
-      parent->erase(parts.back());
-      return;
-    }
+// Parses every override; a shuffle() of a list is parsed again with the seed of the config
+// that the other overrides compose, since the seed is only known once composed.
+std::vector<Override> parse_for_compose(const fs::path& config_dir,
+                                        const std::vector<std::string>& texts) {
+  std::vector<Override> parsed;
+  std::vector<std::string> seedless;
+  for (const auto& t : texts) {
+    parsed.push_back(parse_override(t));
+    if (parsed.back().sweep)
+      throw ConfigError("override '" + t + "' sweeps values; pass -m/--multirun");
+    if (!parsed.back().needs_seed) seedless.push_back(t);
   }
+  if (seedless.size() == texts.size()) return parsed;
+  const int64_t seed = seed_of(compose_config(config_dir, seedless));
+  for (auto& o : parsed)
+    if (o.needs_seed) o = parse_override(o.text, {&seed});
+  return parsed;
 }
 
 }  // namespace
@@ -182,7 +170,7 @@ nlohmann::json compose_config(const fs::path& config_dir,
   root.erase("_types");
 
   std::vector<Override> key_overrides;
-  for (const auto& o : parse_overrides(overrides)) {
+  for (const auto& o : parse_for_compose(config_dir, overrides)) {
     if (!apply_group_override(o, config_dir, selections)) key_overrides.push_back(o);
   }
 
@@ -191,6 +179,7 @@ nlohmann::json compose_config(const fs::path& config_dir,
     config[group] = load_group(config_dir, group, option);
   deep_merge(config, root);
 
+  std::vector<PendingCheck> pending;  // type checks that wait for interpolations
   for (const auto& o : key_overrides) {
     // A plain `x=y` for a group folder that the defaults do not list reads as an unknown
     // key; say how to add the group instead.
@@ -198,9 +187,21 @@ nlohmann::json compose_config(const fs::path& config_dir,
         is_group_folder(config_dir, o.key))
       throw ConfigError(context_of(o) + "config group '" + o.key + "' is not in the defaults " +
                         "of " + root_file.string() + "; add it with '+" + o.text + "'");
-    apply_key_override(o, types, config);
+    apply_key_override(o, types, config, pending);
   }
+  resolve_interpolations(config);
+  run_pending_checks(pending, types, config);
   return config;
+}
+
+int64_t seed_of(const nlohmann::json& config) {
+  auto it = config.find("seed");
+  if (it == config.end() || !it->is_number_integer())
+    throw ConfigError(
+        "shuffle() draws its order from the config's 'seed', which must be an "
+        "integer; it is " +
+        (it == config.end() ? std::string("missing") : describe_value(*it)));
+  return it->get<int64_t>();
 }
 
 fs::path default_config_dir() {

@@ -9,8 +9,9 @@
 
 namespace pgd::config {
 
-// The node at `parts`, or nullptr if some part is missing. Throws ConfigError when a part
-// runs into a value that is not a mapping (`train.epochs.x`).
+// The node at `parts`, or nullptr if some part is missing. A part that is a number selects a
+// list element (`milestones.0`). Throws ConfigError when a part runs into a scalar
+// (`train.epochs.x`) or names a list element with a word.
 // `context` prefixes error messages (e.g. "override 'x=1': ").
 const nlohmann::json* find_path(const nlohmann::json& root, const std::vector<std::string>& parts,
                                 const std::string& context = "");
@@ -24,10 +25,14 @@ nlohmann::json* find_path(nlohmann::json& root, const std::vector<std::string>& 
                                     const std::vector<std::string>& parts,
                                     const std::string& context = "");
 
-// The mapping that holds the last part, creating missing mappings on the way (for `+key`).
-// Throws when a part on the way holds a value that is not a mapping.
-nlohmann::json& parent_for_add(nlohmann::json& root, const std::vector<std::string>& parts,
-                               const std::string& context);
+// The node at `parts`, created as null if missing, with missing mappings created on the way
+// (for `+key`). Throws when a part on the way holds a scalar, or is an index past the end of a
+// list (lists do not grow, as in Hydra).
+nlohmann::json& slot_for_add(nlohmann::json& root, const std::vector<std::string>& parts,
+                             const std::string& context);
+
+// Removes the node at `parts`, which must exist (a list element: the later ones move up).
+void erase_path(nlohmann::json& root, const std::vector<std::string>& parts);
 
 // Merges `over` into `base`: mappings merge key by key, anything else replaces.
 void deep_merge(nlohmann::json& base, const nlohmann::json& over);

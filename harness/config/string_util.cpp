@@ -158,10 +158,7 @@ bool has_top_level_comma(std::string_view text) {
   return found;
 }
 
-std::string format_double(double v) {
-  if (std::isnan(v)) return ".nan";
-  if (std::isinf(v)) return v > 0 ? ".inf" : "-.inf";
-  // Fewest significant digits that read back exactly...
+std::string shortest_scientific(double v, int* digits_out) {
   char buf[64];
   int digits = 1;
   for (; digits < 17; ++digits) {
@@ -169,7 +166,17 @@ std::string format_double(double v) {
     if (std::strtod(buf, nullptr) == v) break;
   }
   std::snprintf(buf, sizeof buf, "%.*e", digits - 1, v);
-  std::string sci = buf;
+  if (digits_out) *digits_out = digits;
+  return buf;
+}
+
+std::string format_double(double v) {
+  if (std::isnan(v)) return ".nan";
+  if (std::isinf(v)) return v > 0 ? ".inf" : "-.inf";
+  // Fewest significant digits that read back exactly...
+  int digits = 1;
+  std::string sci = shortest_scientific(v, &digits);
+  char buf[64];
   size_t e = sci.find('e');
   int exponent = std::atoi(sci.c_str() + e + 1);
   // ...laid out as Python's repr does: positional for 1e-4 <= |v| < 1e16, else scientific.

@@ -36,6 +36,10 @@ std::vector<std::string> split_top_level(std::string_view text, const std::strin
 // True when `text` has a comma outside (), [], {} and quotes.
 bool has_top_level_comma(std::string_view text);
 
+// `v` as "%.*e" with the fewest significant digits that read back exactly ("1.5e-03"), the
+// digits Python's repr picks; *digits (if given) is how many significant digits that is.
+std::string shortest_scientific(double v, int* digits = nullptr);
+
 // Shortest text that parses back to exactly `v` (round-trip), always with a '.' or an
 // exponent so it reads back as a float; exponents without '+' or leading zeros ("1e-05" ->
 // "1e-5"); non-finite values as YAML writes them (.inf, -.inf, .nan).

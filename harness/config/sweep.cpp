@@ -9,9 +9,9 @@
 #include "harness/config/config_hash.h"
 #include "harness/config/config_tree.h"
 #include "harness/config/multirun.h"
+#include "harness/config/override_format.h"
 #include "harness/config/sha256.h"
 #include "harness/config/string_util.h"
-#include "harness/config/yaml_emit.h"
 #include "harness/config/yaml_json.h"
 
 namespace fs = std::filesystem;
@@ -30,6 +30,8 @@ const std::vector<std::string> kStandardScales = {"smoke", "default", "mini", "p
 
 struct GridAxis {
   std::string key;
+  OJson spec;                       // as written: a sweep string, a list or one value
+  std::string where;                // the section it came from, for errors
   std::vector<std::string> values;  // value texts, as an override would spell them
 };
 
@@ -84,21 +86,28 @@ void reject_sweeps(const std::vector<std::string>& overrides, const std::string&
                         "'grid' instead (quote the value if the commas are meant literally)");
 }
 
-std::vector<std::string> grid_values(const std::string& key, const OJson& value,
-                                     const std::string& where) {
-  const std::string origin = where + " '" + key + "'";
+// The value texts of one grid key: a sweep string (a,b / range(...) / glob(...)) or a YAML list
+// (or one value), each value written back as override text that reads back to it exactly, so
+// `[a,b]` sweeps two values, never three, and '3' stays a string.
+std::vector<std::string> grid_values(const GridAxis& axis, const SweepContext& context) {
+  const std::string origin = axis.where + " '" + axis.key + "'";
+  const OJson& value = axis.spec;
   std::vector<std::string> out;
-  if (value.is_string()) {
-    out = sweep_values(value.get<std::string>(), origin);
-  } else if (value.is_array()) {
-    // Each element is written back as override text; strings that YAML would re-type or
-    // that hold commas come out quoted, so `[a,b]` sweeps two values, never three.
-    for (const auto& item : value) out.push_back(to_flow_yaml(nlohmann::json(item)));
-  } else if (value.is_object()) {
-    throw ConfigError(origin + " must be a multirun string (a,b or range(...)) or a list, " +
-                      "not a mapping");
-  } else {
-    out.push_back(to_flow_yaml(nlohmann::json(value)));
+  try {
+    if (value.is_string()) {
+      const std::string head = axis.key + "=";
+      for (const auto& text :
+           expand_override(parse_override(head + value.get<std::string>()), context))
+        out.push_back(text.substr(text.find('=') + 1));
+    } else if (value.is_array()) {
+      for (const auto& item : value) out.push_back(format_override_value(nlohmann::json(item)));
+    } else if (value.is_object()) {
+      throw ConfigError("must be a multirun string (a,b or range(...)) or a list, not a mapping");
+    } else {
+      out.push_back(format_override_value(nlohmann::json(value)));
+    }
+  } catch (const ConfigError& e) {
+    throw ConfigError(origin + ": " + e.what());
   }
   if (out.empty()) throw ConfigError(origin + " has no values");
   return out;
@@ -110,8 +119,7 @@ std::vector<GridAxis> read_grid(const OJson& value, const std::string& where) {
     throw ConfigError(where + " must map override keys to values, not " +
                       std::string(value.type_name()));
   std::vector<GridAxis> axes;
-  for (const auto& item : value.items())
-    axes.push_back({item.key(), grid_values(item.key(), item.value(), where)});
+  for (const auto& item : value.items()) axes.push_back({item.key(), item.value(), where, {}});
   return axes;
 }
 
@@ -170,7 +178,7 @@ void apply_scale(Section& base, const Section& scale) {
     auto it = std::find_if(base.grid.begin(), base.grid.end(),
                            [&](const GridAxis& a) { return a.key == axis.key; });
     if (it != base.grid.end())
-      it->values = axis.values;
+      *it = axis;
     else
       base.grid.push_back(axis);
   }
@@ -247,9 +255,12 @@ SweepPlan load_sweep(const fs::path& file, const std::string& scale_name,
   plan.table = read_string(doc, "table", plan.name, where);
 
   Section section = select_scale(doc, scale, where);
+  // shuffle() in a grid is seeded by the config that the sweep's own overrides compose.
+  auto seed = [&] { return seed_of(compose_config(config_dir, section.overrides)); };
+  for (auto& axis : section.grid) axis.values = grid_values(axis, {config_dir, axis.key, seed});
   std::vector<std::vector<std::string>> cases = section.cases;
   if (cases.empty()) cases.push_back({});
-  const auto extras = expand_multirun(extra_overrides);
+  const auto extras = expand_multirun(extra_overrides, config_dir);
   std::vector<std::vector<std::string>> seed_overrides;
   for (int64_t seed : section.seeds) seed_overrides.push_back({"seed=" + std::to_string(seed)});
   if (seed_overrides.empty()) seed_overrides.push_back({});

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "harness/config/config_error.h"
+#include "harness/config/interpolation.h"
 #include "harness/config/string_util.h"
 #include "harness/config/yaml_json.h"
 
@@ -58,8 +59,9 @@ std::string scalar(const nlohmann::json& v) {
       return std::to_string(v.get<uint64_t>());
     case nlohmann::json::value_t::number_float:
       return format_double(v.get<double>());
+    // A resolved config holds ${ only as literal text: escaped, it reads back as that text.
     case nlohmann::json::value_t::string:
-      return yaml_string(v.get<std::string>());
+      return yaml_string(escape_interpolations(v.get<std::string>()));
     default:
       throw ConfigError("cannot write a " + std::string(v.type_name()) + " as YAML");
   }

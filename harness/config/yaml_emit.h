@@ -1,7 +1,8 @@
 #pragma once
 // JSON out as YAML, for people (`patchgd config show`) and for override values. The output
 // reads back through load_yaml_file/compose_config to the same JSON: a string that YAML
-// would re-type ("true", "3", "null", "") or that holds syntax (",", ": ", "#") is quoted.
+// would re-type ("true", "3", "null", "") or that holds syntax (",", ": ", "#") is quoted, and
+// a literal "${" is escaped ("\${") so that composing the YAML does not resolve it.
 #include <string>
 
 #include <nlohmann/json.hpp>

@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/config/config_error.h"
-#include "tests/config/temp_tree.h"
+#include "tests/config/compose_fixture.h"
 
 namespace pgd::config {
 namespace {
@@ -17,25 +17,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::TempTree;
 
-class ComposeTest : public ::testing::Test {
- protected:
-  void SetUp() override { testing::write_sample_tree(tree_); }
-
-  nlohmann::json compose(const std::vector<std::string>& overrides) {
-    return compose_config(tree_.root(), overrides);
-  }
-
-  std::string error_of(const std::vector<std::string>& overrides) {
-    try {
-      compose(overrides);
-    } catch (const ConfigError& e) {
-      return e.what();
-    }
-    return "(no ConfigError)";
-  }
-
-  TempTree tree_;
-};
+using ComposeTest = testing::ComposeFixture;
 
 TEST_F(ComposeTest, DefaultsLoadGroupFilesUnderTheirKeys) {
   nlohmann::json c = compose({});

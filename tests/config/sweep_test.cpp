@@ -220,6 +220,52 @@ TEST_F(SweepTest, SeedsExpandIntoDistinctRunsWithDistinctHashes) {
   }
 }
 
+TEST_F(SweepTest, GridTakesTheGrammarsSweepFunctions) {
+  tree_.write("sweeps/functions.yaml", R"(grid:
+  dataset: glob(l*)
+  train.epochs: sort(3, 1, 2, reverse=true)
+  train.lr: range(0.1, 0.3, 0.1)
+  train.name: ['3', 'a,b', it's]
+)");
+  SweepPlan plan = load_sweep(tree_.root() / "sweeps/functions.yaml", "smoke", {}, tree_.root());
+  ASSERT_EQ(plan.cells.size(), 2u * 3u * 2u * 3u);
+  EXPECT_EQ(plan.cells[0].overrides,
+            (Words{"dataset=large", "train.epochs=3", "train.lr=0.1", "train.name='3'"}));
+  EXPECT_EQ(plan.cells[1].overrides.back(), "train.name='a,b'");
+  EXPECT_EQ(plan.cells[2].overrides.back(), "train.name='it\\'s'");
+  EXPECT_EQ(plan.cells[2].config["train"]["name"], "it's");
+  EXPECT_EQ(plan.cells[0].config["train"]["name"], "3");
+  EXPECT_EQ(plan.cells.back().config["dataset"]["name"], "larger");
+  EXPECT_EQ(plan.cells[3].config["train"]["lr"], 0.2);
+}
+
+TEST_F(SweepTest, GridShuffleIsSeededByTheSweepsOverrides) {
+  auto order = [&](const std::string& seed) {
+    tree_.write("sweeps/shuffled.yaml", "overrides: [seed=" + seed +
+                                            "]\n"
+                                            "grid:\n  train.epochs: shuffle(range(1, 9))\n");
+    SweepPlan plan = load_sweep(tree_.root() / "sweeps/shuffled.yaml", "smoke", {}, tree_.root());
+    std::vector<int64_t> epochs;
+    for (const auto& cell : plan.cells) epochs.push_back(cell.config["train"]["epochs"]);
+    return epochs;
+  };
+  std::vector<int64_t> a = order("1");
+  EXPECT_EQ(a, order("1"));
+  EXPECT_NE(a, order("2"));
+  std::vector<int64_t> sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+}
+
+TEST_F(SweepTest, GridIntervalIsRefused) {
+  tree_.write("sweeps/interval.yaml", "grid:\n  train.lr: interval(0, 1)\n");
+  EXPECT_THAT(error_of([&] {
+                load_sweep(tree_.root() / "sweeps/interval.yaml", "smoke", {}, tree_.root());
+              }),
+              HasSubstr("'grid' 'train.lr': override 'train.lr=interval(0, 1)': interval() is a "
+                        "sweep for sampling sweepers"));
+}
+
 TEST_F(SweepTest, ResolveSweepFileByNameOrPath) {
   EXPECT_EQ(resolve_sweep_file("ablation-lr", tree_.root()), file_);
   EXPECT_EQ(resolve_sweep_file(file_.string(), tree_.root()), file_);

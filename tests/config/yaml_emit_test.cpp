@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "harness/config/compose.h"
+#include "harness/config/config_tree.h"
 #include "harness/config/override.h"
+#include "harness/config/override_format.h"
 #include "harness/config/yaml_json.h"
 #include "tests/config/temp_tree.h"
 
@@ -80,12 +82,13 @@ TEST(ToYaml, RoundTripsThroughCompose) {
   EXPECT_EQ(compose_config(t.root(), {}), v);
 }
 
-TEST(ToFlowYaml, EveryValueRoundTripsAsAnOverride) {
+TEST(FormatOverrideValue, EveryValueRoundTripsAsAnOverride) {
   nlohmann::json v = nlohmann::json::parse(kTricky);
   for (const auto& group : {v["strings"], v["numbers"], v["nested"]}) {
     for (const auto& item : group) {
-      Override o = parse_override("k=" + to_flow_yaml(item));
+      Override o = parse_override("k=" + format_override_value(item));
       EXPECT_EQ(o.value, item) << o.text;
+      EXPECT_EQ(kind_name(o.value), kind_name(item)) << o.text;
     }
   }
 }
