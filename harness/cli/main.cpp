@@ -17,6 +17,7 @@ const std::map<std::string, std::pair<pgd::cli::Command, const char*>>& commands
       {"query", {cmd_query, "SQL on the results: patchgd query \"SELECT ...\""}},
       {"tables", {cmd_tables, "regenerate the paper's tables: patchgd tables [--table NAME] [--format md,latex,csv] [--out DIR]"}},
       {"claims", {cmd_claims, "judge the paper's claims from the database: patchgd claims [--scale S] [--out FILE.md]"}},
+      {"report", {cmd_report, "one HTML page of the database: patchgd report [--scale S] [--out DIR]"}},
       {"plot", {cmd_plot, "plots with gnuplot: patchgd plot [--out DIR] [--which all|curves|memory-cap|resolution]"}},
       {"models", {cmd_models, "backbone summaries: patchgd models [--backbone NAME] [--image-size S]"}},
       {"data", {cmd_data, "write dataset previews: patchgd data ultramnist --out DIR --count N [key=value ...]"}},

@@ -56,17 +56,22 @@ Chart curve_chart(const std::vector<const ReportRun*>& runs, const std::string& 
   c.y.min = 0;
   c.y.has_max = accuracy;
   c.y.max = 100;
+  // One run: its two lines are the legend. Several: one entry per seed, and the line styles
+  // explained once, rather than "seed N validation" and "seed N training" for every seed.
+  const bool single = runs.size() == 1;
   int colour = 0;
   for (const ReportRun* r : runs) {
-    const std::string who = runs.size() == 1 ? "" : "seed " + std::to_string(r->record.seed) + " ";
-    for (const char* split : {"val", "train"}) {
+    const std::string seed = "seed " + std::to_string(r->record.seed);
+    for (const std::string split : {"val", "train"}) {
+      const bool val = split == "val";
       ChartSeries s = series_of(*r, split, metric, accuracy ? 100.0 : 1.0,
-                                who + (split == std::string("val") ? "validation" : "training"),
-                                colour);
+                                single ? (val ? "validation" : "training") : seed, colour);
+      s.in_legend = single || val;
       if (!s.points.empty()) c.series.push_back(std::move(s));
     }
     ++colour;
   }
+  if (!single) c.styles = {{"validation", false}, {"training", true}};
   return c;
 }
 

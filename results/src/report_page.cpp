@@ -29,6 +29,8 @@ table.paper-table thead th{text-align:center;white-space:nowrap}
 table.paper-table td{text-align:right;white-space:nowrap}
 table.paper-table tbody th{font-weight:normal;white-space:nowrap}
 td.paper{color:var(--muted);font-style:italic}
+td a{text-decoration:none}
+td a:hover{text-decoration:underline}
 td.cell-oom{background:#fff0ef}
 td.cell-failed{background:#fff8e1}
 table.claims td{min-width:9em}
@@ -48,7 +50,7 @@ th[aria-sort=descending]::after{content:" \25BC"}
 figure{margin:0 0 12px}
 figcaption{font-size:.85em;color:var(--muted);margin:4px 0}
 figure.table figcaption{font-size:.95em;color:var(--fg);font-weight:600;margin-bottom:6px}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:14px}
 svg.chart{width:100%;height:auto;display:block;background:#fff;border:1px solid var(--line);
   border-radius:4px}
 svg.chart text{font-size:13px;fill:#1f2328}
@@ -59,10 +61,12 @@ svg.chart .tick{stroke:#8c959f}
 svg.chart .oom-label{font-size:11px;font-weight:700}
 .cell-curves{border-top:1px dashed var(--line);margin-top:8px}
 section.run{border-top:2px solid var(--line);margin-top:22px}
+h2+section.run{border-top:none;margin-top:0}
 section.run h3 small{color:var(--muted);font-weight:normal}
-.run-facts{display:grid;grid-template-columns:1fr 1fr;gap:18px;margin-bottom:10px}
+.run-facts{display:grid;grid-template-columns:2fr 1fr;gap:18px;margin-bottom:10px}
 .run-facts dl{display:grid;grid-template-columns:max-content 1fr;gap:1px 12px;margin:0;
   font-size:.9em;align-content:start}
+.run-facts dl.facts{grid-template-columns:max-content 1fr max-content 1fr}
 .run-facts dt{color:var(--muted)}
 .run-facts dd{margin:0;overflow-wrap:anywhere}
 pre{background:var(--head);padding:8px;overflow:auto;font-size:.85em;max-height:32em}
@@ -82,6 +86,7 @@ input[type=search]{width:18em;max-width:100%}
   dl.meta{grid-template-columns:1fr;gap:0}
   dl.meta dt{margin-top:4px}
   .run-facts{grid-template-columns:1fr}
+  .run-facts dl.facts{grid-template-columns:max-content 1fr}
   .charts{grid-template-columns:1fr}
   th,td{padding:3px 5px}
   table.claims td:first-child{min-width:14em}

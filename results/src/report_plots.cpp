@@ -116,7 +116,7 @@ std::string accuracy_vs_cap(const std::vector<ReportRun>& runs,
     const std::vector<std::string> caps = ordered_caps(methods);
     if (caps.size() < 2) continue;  // one cap is a table cell, not a comparison
     Chart c;
-    c.title = "Accuracy vs memory cap: " + setting_title(key);
+    c.title = setting_title(key);
     c.x.label = "memory cap";
     c.x.categorical = true;
     for (std::size_t i = 0; i < caps.size(); ++i)
@@ -170,7 +170,7 @@ std::string versus_side(const std::vector<ReportRun>& runs, const std::map<std::
   int n = 0;
   for (const auto& [key, methods] : groups) {
     Chart c;
-    c.title = q.title + ": " + setting_title(key);
+    c.title = setting_title(key);
     c.x.label = "image side (px, log scale)";
     c.x.log = c.y.log = true;
     c.y.label = q.ylabel;
@@ -209,15 +209,19 @@ std::string versus_side(const std::vector<ReportRun>& runs, const std::map<std::
                     figures);
 }
 
-// The runs of one setting: same sweep, same config but for the seed.
-std::map<std::pair<std::string, std::string>, Runs> cells_of(const std::vector<ReportRun>& runs) {
-  std::map<std::pair<std::string, std::string>, Runs> cells;
+// The runs of one setting (same sweep, same config but for the seed), in order of their first
+// run, as the runs list shows them.
+std::vector<Runs> cells_of(const std::vector<ReportRun>& runs) {
+  std::map<std::pair<int64_t, std::string>, std::size_t> index;
+  std::vector<Runs> cells;
   for (const auto& r : runs) {
     nlohmann::json c = r.record.config;
     if (c.is_object()) c.erase("seed");
-    cells[{std::to_string(r.record.sweep_id) + "/" + r.sweep,
-           c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}]
-        .push_back(&r);
+    const auto key = std::make_pair(r.record.sweep_id,
+                                    c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    const auto [it, added] = index.emplace(key, cells.size());
+    if (added) cells.emplace_back();
+    cells[it->second].push_back(&r);
   }
   return cells;
 }
@@ -225,7 +229,7 @@ std::map<std::pair<std::string, std::string>, Runs> cells_of(const std::vector<R
 std::string learning_curves(const std::vector<ReportRun>& runs) {
   std::string figures;
   int n = 0;
-  for (const auto& [key, cell_runs] : cells_of(runs)) {
+  for (const Runs& cell_runs : cells_of(runs)) {
     const ReportRun& first = *cell_runs.front();
     const std::string title = (first.sweep.empty() ? "single run" : first.sweep) + ": " +
                               config_text(first, "method.name") + ", " + backbone_text(first) +

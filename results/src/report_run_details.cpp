@@ -33,6 +33,7 @@ std::string setting_facts(const ReportRun& r) {
   const auto best_epoch = summary_value(r, "best_epoch");
   std::string best = percent_text(summary_value(r, "best_accuracy"));
   if (best_epoch) best += " (epoch " + raw_number(*best_epoch) + ")";
+  // In pairs that belong together: the page shows two pairs a line on a wide screen.
   return facts_list(
       "facts", {{"sweep", r.sweep.empty() ? "(single run)" : r.sweep + " · cell " +
                                                                std::to_string(rec.cell)},
@@ -42,14 +43,14 @@ std::string setting_facts(const ReportRun& r) {
                 {"dataset", config_text(r, "dataset.name")},
                 {"image side", config_text(r, "dataset.image_size")},
                 {"memory cap", config_text(r, "memory.cap")},
-                {"seed", std::to_string(rec.seed)},
                 {"batch used", batch ? raw_number(*batch) : ""},
                 {"peak memory", peak ? format_bytes(*peak) : ""},
+                {"time", run_duration(rec)},
                 {"best val. accuracy", best},
                 {"last val. accuracy", percent_text(summary_value(r, "last_accuracy"))},
-                {"time", run_duration(rec)},
                 {"started", rec.started_at},
                 {"finished", rec.finished_at},
+                {"seed", std::to_string(rec.seed)},
                 {"attempts", std::to_string(rec.attempts)},
                 {"config hash", rec.config_hash}});
 }

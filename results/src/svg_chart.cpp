@@ -1,4 +1,4 @@
-// chart_svg: a fixed 640-unit-wide frame (viewBox, so it scales), axes with ticks and grid,
+// chart_svg: a fixed 560-unit-wide frame (viewBox, so it scales), axes with ticks and grid,
 // one polyline + markers + error bars per series, OOM crosses, and a legend that wraps below.
 #include "results/src/svg_chart.h"
 
@@ -10,7 +10,7 @@
 namespace pgd::results {
 namespace {
 
-constexpr double kWidth = 640, kLeft = 66, kRight = 626, kTop = 34, kBottom = 288;
+constexpr double kWidth = 560, kLeft = 62, kRight = 546, kTop = 34, kBottom = 268;
 constexpr double kLegendRow = 18;
 // Okabe & Ito's colour-blind-safe palette (yellow left out: unreadable on white).
 const char* const kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
@@ -22,6 +22,13 @@ std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
   return buf;
+}
+
+// Characters, not bytes: labels hold "²" and "×".
+std::size_t glyphs(const std::string& s) {
+  std::size_t n = 0;
+  for (const unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
 }
 
 bool shown(double v, bool log) { return std::isfinite(v) && (!log || v > 0); }
@@ -109,7 +116,8 @@ std::string line(double x1, double y1, double x2, double y2, const std::string& 
 
 struct Frame {
   Range x, y;
-  double px(double v) const { return x.to_px(v, kLeft, kRight); }
+  double dodge = 0;  // added to x (categorical axes: this series' offset within its category)
+  double px(double v) const { return x.to_px(v + dodge, kLeft, kRight); }
   // Clamped into the frame: a fixed axis end (accuracy 0–100) may cut an error bar.
   double py(double v) const { return std::clamp(y.to_px(v, kBottom, kTop), kTop, kBottom); }
 };
@@ -188,19 +196,32 @@ std::string legend_svg(const Chart& c, bool any_oom, int* rows) {
       ++*rows;
     }
   };
-  for (const auto& s : c.series) {
-    const double width = 34 + 6.5 * static_cast<double>(s.name.size());
+  auto entry = [&](const std::string& name, const std::string& stroke, bool dashed) {
+    const double width = 34 + 6.5 * static_cast<double>(glyphs(name));
     place(width);
-    const std::string style = "stroke=\"" + colour(s.colour) + "\" stroke-width=\"2\"" +
-                              (s.dashed ? " stroke-dasharray=\"6 4\"" : "");
-    out += line(x, y - 4, x + 22, y - 4, style) + text(x + 28, y, "start", "", s.name);
+    const std::string style = "stroke=\"" + stroke + "\" stroke-width=\"2\"" +
+                              (dashed ? " stroke-dasharray=\"6 4\"" : "");
+    out += line(x, y - 4, x + 22, y - 4, style) + text(x + 28, y, "start", "", name);
     x += width + 12;
-  }
+  };
+  for (const auto& s : c.series)
+    if (s.in_legend) entry(s.name, colour(s.colour), s.dashed);
+  for (const auto& [name, dashed] : c.styles) entry(name, "#59636e", dashed);
   if (any_oom) {
     place(140);
     out += cross(x + 8, y - 4, "#333") + text(x + 22, y, "start", "", "OOM: over its memory cap");
   }
   return out;
+}
+
+// The title, squeezed to the frame's width when it would run past it (about 8 units a glyph).
+std::string title_svg(const std::string& title) {
+  const double room = kWidth - 16;
+  const std::string fit =
+      8.0 * static_cast<double>(glyphs(title)) > room
+          ? " textLength=\"" + num(room) + "\" lengthAdjust=\"spacingAndGlyphs\""
+          : "";
+  return text(kWidth / 2, 20, "middle", " class=\"chart-title\"" + fit, title);
 }
 
 }  // namespace
@@ -216,6 +237,10 @@ std::vector<double> axis_ticks(double lo, double hi, bool log, int target) {
         const double v = m * std::pow(10.0, k);
         if ((m == 1.0 || fine) && v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push_back(v);
       }
+    if (out.size() >= 3) return out;
+    out.clear();  // a narrow range (40–70 MiB): plain steps read better than one lone tick
+    for (double v : axis_ticks(lo, hi, false, target))
+      if (v > 0) out.push_back(v);
     return out;
   }
   if (!(hi > lo)) return {lo};
@@ -243,17 +268,20 @@ std::string chart_svg(const Chart& c) {
     }
   Frame f{axis_range(c.x, xs), axis_range(c.y, ys)};
   std::string body = axes_svg(c, f);
-  for (const auto& s : c.series) {
-    body += series_svg(s, f);
-    for (const auto& p : s.points) any = any || drawable(p, f);
+  const double n = static_cast<double>(c.series.size());
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    f.dodge = c.x.categorical ? (static_cast<double>(i) - (n - 1) / 2) * std::min(0.1, 0.5 / n) : 0;
+    body += series_svg(c.series[i], f);
+    for (const auto& p : c.series[i].points) any = any || drawable(p, f);
   }
+  f.dodge = 0;
   if (!any) body += text((kLeft + kRight) / 2, (kTop + kBottom) / 2, "middle", "", "no data");
   int rows = 0;
   body += legend_svg(c, any_oom, &rows);
   const double height = kBottom + 48 + rows * kLegendRow;
   return "<svg" + attr("id", c.id) + " class=\"chart\" viewBox=\"0 0 " + num(kWidth) + " " +
          num(height) + "\" role=\"img\"" + attr("aria-label", c.title) + ">" +
-         text(kWidth / 2, 20, "middle", " class=\"chart-title\"", c.title) + body + "</svg>";
+         title_svg(c.title) + body + "</svg>";
 }
 
 }  // namespace pgd::results

@@ -23,6 +23,7 @@ struct ChartSeries {
   std::vector<ChartPoint> points;  // in x order
   int colour = 0;                  // index into the palette
   bool dashed = false;
+  bool in_legend = true;           // false: a companion series the legend need not repeat
 };
 
 struct ChartAxis {
@@ -41,10 +42,14 @@ struct Chart {
   std::string title;
   ChartAxis x, y;
   std::vector<ChartSeries> series;
+  // Grey legend entries that explain line styles (name, dashed), e.g. {"training", true}.
+  std::vector<std::pair<std::string, bool>> styles;
 };
 
 // The chart as an <svg> element. Points that a log axis cannot show (≤ 0) and NaN values other
-// than OOM points are left out; a chart with nothing to show says so inside the frame.
+// than OOM points are left out; a chart with nothing to show says so inside the frame. On a
+// categorical x axis the series are set a little apart, so error bars at one category do not
+// hide each other.
 std::string chart_svg(const Chart& chart);
 
 // Tick values for [lo, hi]: multiples of 1, 2 or 5 × 10^k on a linear axis, about `target` of

@@ -199,19 +199,23 @@ TEST_F(ReportTest, FiguresCoverCapsSidesLatencyAndCurvesPerCell) {
   const std::string plots = element_with_id(html(), "section", "plots");
   ASSERT_FALSE(plots.empty());
   const std::string cap = plots.substr(plots.find("id=\"plots-memory-cap\""));
-  EXPECT_NE(cap.find("Accuracy vs memory cap: needle (default)"), std::string::npos);
+  EXPECT_NE(cap.find(">needle (default): ultramnist-needle 64², resnet18 ×0.25</text>"),
+            std::string::npos);
   EXPECT_NE(cap.find(">no cap</text>"), std::string::npos);
   EXPECT_NE(cap.find("class=\"oom\""), std::string::npos) << "PatchGD under the cap";
   const std::string memory = plots.substr(plots.find("id=\"plots-memory\""));
-  EXPECT_NE(memory.find("Peak memory: memory-scaling (default)"), std::string::npos);
+  EXPECT_NE(memory.find(">memory-scaling (default): synthetic, resnet18 ×0.25, cap 256MB</text>"),
+            std::string::npos);
   EXPECT_NE(memory.find("gd at 1024²: OOM (peak 243.9 MiB)"), std::string::npos);
   EXPECT_NE(memory.find("(MiB, log scale)"), std::string::npos);
   const std::string latency = plots.substr(plots.find("id=\"plots-latency\""));
   EXPECT_NE(latency.find("patchgd training"), std::string::npos);
   EXPECT_NE(latency.find("stroke-dasharray"), std::string::npos) << "inference dashed";
   const std::string curves = plots.substr(plots.find("id=\"plots-curves\""));
-  EXPECT_NE(curves.find("seed 1 validation"), std::string::npos);
-  EXPECT_NE(curves.find("seed 2 validation"), std::string::npos) << "seeds overlaid on one chart";
+  const std::string chart = element_with_id(curves, "svg", "curves-cell-1-accuracy");
+  EXPECT_NE(chart.find(">seed 1</text>"), std::string::npos) << chart;
+  EXPECT_NE(chart.find(">seed 2</text>"), std::string::npos) << "seeds overlaid on one chart";
+  EXPECT_NE(chart.find(">training</text>"), std::string::npos) << "line styles explained";
   for (const char* id : {"plot-cap-1", "plot-memory-1", "plot-latency-1"})
     EXPECT_TRUE(ids(plots).count(id)) << id;
 }

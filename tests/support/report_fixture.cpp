@@ -26,8 +26,16 @@ json base_config(const std::string& method, const std::string& dataset, int side
           {"memory", {{"cap", cap}}},
           {"head", {{"channels", 256}, {"latent_dim", 256}}},
           {"train", {{"batch_size", method == "gd" && cap != "none" ? json("auto") : json(32)},
-                     {"lr", 0.001}}},
+                     {"lr", 0.001}, {"epochs", 15}}},
           {"device", "cpu"}};
+}
+
+// The memory and latency sweeps: synthetic images, batch 2, one epoch.
+json measure_config(const std::string& method, int side, const std::string& cap) {
+  json c = base_config(method, "synthetic", side, cap);
+  c["train"]["batch_size"] = 2;
+  c["train"]["epochs"] = 1;
+  return c;
 }
 
 class Builder {
@@ -180,14 +188,14 @@ void memory_scaling(Builder& b) {
   const std::map<int, double> gd = {{64, 52}, {128, 60}, {256, 95}, {512, 232}};
   const std::map<int, double> patchgd = {{64, 63}, {128, 65}, {256, 70}, {512, 81}, {1024, 118}};
   for (const auto& [side, mib] : gd) {
-    const int64_t id = b.run(base_config("gd", "synthetic", side, "256MB"), 1, "done", 0.2);
+    const int64_t id = b.run(measure_config("gd", side, "256MB"), 1, "done", 0.2);
     b.measure(id, {{"peak_memory", mib * kMiB}, {"batch_size", 2}});
   }
-  const int64_t oom = b.run(base_config("gd", "synthetic", 1024, "256MB"), 1, "oom", 0.1,
+  const int64_t oom = b.run(measure_config("gd", 1024, "256MB"), 1, "oom", 0.1,
                             "out of memory: allocating 64.0 MiB would exceed the 256 MB cap");
   b.measure(oom, {{"peak_memory", 243.9 * kMiB}});
   for (const auto& [side, mib] : patchgd) {
-    json cfg = base_config("patchgd", "synthetic", side, "256MB");
+    json cfg = measure_config("patchgd", side, "256MB");
     cfg["method"]["patch_size"] = 32;
     const int64_t id = b.run(cfg, 1, "done", 0.3);
     b.measure(id, {{"peak_memory", mib * kMiB}, {"batch_size", 2}});
@@ -203,7 +211,7 @@ void latency(Builder& b) {
         const double factor = method == "gd" ? 1.0 : 4.86;
         const double train = ms * factor * (1 + 0.08 * jitter(seed, side));
         const double infer = ms * (method == "gd" ? 0.33 : 0.6) * (1 + 0.08 * jitter(side, seed));
-        const int64_t id = b.run(base_config(method, "synthetic", side, "none"), seed, "done", 0.2);
+        const int64_t id = b.run(measure_config(method, side, "none"), seed, "done", 0.2);
         b.measure(id, {{"train_latency_ms", train}, {"infer_latency_ms", infer},
                        {"train_throughput", 1000 / train}, {"infer_throughput", 1000 / infer},
                        {"peak_memory", (method == "gd" ? 40.0 + side * 0.2 : 60.0) * kMiB}});
