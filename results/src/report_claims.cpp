@@ -13,16 +13,21 @@ std::string verdict_badge(Verdict v) {
   return text_element("span", attr("class", "verdict verdict-" + name), name);
 }
 
+// Each cell names its column (data-label): on a phone the rows become cards that show it.
+std::string cell(const std::string& label, const std::string& cls, const std::string& inner) {
+  return element("td", attr("data-label", label) + (cls.empty() ? "" : attr("class", cls)), inner);
+}
+
 std::string claim_row(const ClaimResult& r) {
   const ClaimSpec& c = r.spec;
   std::string claim = html_escape(c.claim);
   if (!c.source.empty()) claim += "<br>" + text_element("small", "", c.source);
-  std::string row = element("td", "", claim);
-  row += element("td", "", verdict_badge(r.verdict));
-  row += text_element("td", attr("class", "num"), claim_estimate_text(r));
-  row += text_element("td", "", r.evidence.empty() ? "—" : r.evidence);
-  row += text_element("td", "", r.reason);
-  row += text_element("td", "", r.scale.empty() ? "—" : r.scale);
+  std::string row = cell("Claim", "", claim);
+  row += cell("Verdict", "", verdict_badge(r.verdict));
+  row += cell("Estimate", "num", html_escape(claim_estimate_text(r)));
+  row += cell("Evidence", "", html_escape(r.evidence.empty() ? "—" : r.evidence));
+  row += cell("Why", "", html_escape(r.reason));
+  row += cell("Scale", "", html_escape(r.scale.empty() ? "—" : r.scale));
   return element("tr", attr("id", "claim-" + html_id(c.id)), row);
 }
 

@@ -89,7 +89,13 @@ input[type=search]{width:18em;max-width:100%}
   .run-facts dl.facts{grid-template-columns:max-content 1fr}
   .charts{grid-template-columns:1fr}
   th,td{padding:3px 5px}
-  table.claims td:first-child{min-width:14em}
+  table.claims thead{display:none}
+  table.claims,table.claims tbody,table.claims tr,table.claims td{display:block;min-width:0}
+  table.claims tr{border:1px solid var(--line);border-radius:6px;margin-bottom:10px;padding:4px 0}
+  table.claims td{border:none;padding:2px 8px;white-space:normal}
+  table.claims td:first-child{min-width:0;font-weight:600}
+  table.claims td:first-child small{font-weight:normal}
+  table.claims td+td::before{content:attr(data-label) ": ";color:var(--muted)}
 }
 )CSS";
   return css;
