@@ -21,8 +21,8 @@ if [ -z "$browser" ]; then
     if command -v "$b" >/dev/null; then browser=$b; break; fi
   done
 fi
-if [ -z "$browser" ]; then
-  echo "SKIPPED: no Chromium on PATH (make deps installs Debian's chromium)"
+if [ -z "$browser" ] || ! command -v "$browser" >/dev/null; then
+  echo "SKIPPED: no Chromium${browser:+ at '$browser'} (make deps installs Debian's chromium)"
   exit 77
 fi
 
@@ -56,12 +56,15 @@ browse() {  # browse LOG ARGS...: one headless load of the page; the browser's l
   timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
     --user-data-dir="$profile" --enable-logging=stderr --v=0 "$@" "file://$page" 2>"$log"
 }
-browse "$out/desktop.log" --window-size=1280,2000 --screenshot="$out/desktop.png" >/dev/null
-browse "$out/phone.log" --window-size=400,2000 --screenshot="$out/phone.png" >/dev/null
-browse "$out/dom.log" --window-size=1280,2000 --dump-dom >"$out/dom.html"
-
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+browse "$out/desktop.log" --window-size=1280,2000 --screenshot="$out/desktop.png" >/dev/null ||
+  fail "Chromium failed at 1280 px (exit $?; log $out/desktop.log)"
+browse "$out/phone.log" --window-size=400,2000 --screenshot="$out/phone.png" >/dev/null ||
+  fail "Chromium failed at 400 px (exit $?; log $out/phone.log)"
+browse "$out/dom.log" --window-size=1280,2000 --dump-dom >"$out/dom.html" ||
+  fail "Chromium failed dumping the DOM (exit $?; log $out/dom.log)"
 
 if grep -h ':CONSOLE' "$out"/*.log >"$out/console.txt"; then
   fail "console messages:"
