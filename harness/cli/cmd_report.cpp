@@ -38,8 +38,9 @@ int cmd_report(int argc, char** argv) {
         "the runs list and a section per run (config, provenance, error, curves). "
         "Self-contained: open OUT/index.html from disk, no server or network.");
     add_db_option(opts);
-    opts.add_options()("scale", "smoke|default|mini|paper (default: every run; tables and claims "
-                                "at their newest scale)",
+    opts.add_options()("scale",
+                       "smoke|default|mini|paper (default: every run; tables and claims "
+                       "at their newest scale)",
                        cxxopts::value<std::string>()->default_value(""))(
         "out", "output folder (index.html is written there)",
         cxxopts::value<std::string>()->default_value("results/out/report"))(

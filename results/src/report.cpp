@@ -2,6 +2,8 @@
 // sections, then the script. Writing is atomic so a reader never sees half a page.
 #include "results/src/report.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -9,7 +11,6 @@
 #include <map>
 #include <set>
 #include <stdexcept>
-#include <unistd.h>
 
 #include "results/src/html_writer.h"
 #include "results/src/report_page.h"
@@ -59,18 +60,16 @@ std::string code_versions(const std::vector<ReportRun>& runs) {
   }
   std::string out;
   for (const auto& [commit, n] : counts)
-    out += (out.empty() ? "" : "; ") + commit + ": " + std::to_string(n) +
-           (n == 1 ? " run" : " runs");
+    out +=
+        (out.empty() ? "" : "; ") + commit + ": " + std::to_string(n) + (n == 1 ? " run" : " runs");
   return out.empty() ? "—" : out;
 }
 
 std::string page_header(const ReportOptions& opt, const std::vector<ReportRun>& runs) {
   std::string meta;
-  const std::string scale = opt.scale.empty()
-                                ? "every scale (tables and claims: the newest scale of each)"
-                                : opt.scale;
-  for (const auto& [term, value] :
-       std::vector<std::pair<std::string, std::string>>{
+  const std::string scale =
+      opt.scale.empty() ? "every scale (tables and claims: the newest scale of each)" : opt.scale;
+  for (const auto& [term, value] : std::vector<std::pair<std::string, std::string>>{
            {"Database", opt.db_label},
            {"Scale", scale},
            {"Generated", opt.generated_at.empty() ? utc_now() : opt.generated_at},
@@ -78,9 +77,12 @@ std::string page_header(const ReportOptions& opt, const std::vector<ReportRun>& 
            {"Code", code_versions(runs)}})
     meta += text_element("dt", "", term) + text_element("dd", "", value);
   std::string nav;
-  for (const auto& [id, label] : std::vector<std::pair<std::string, std::string>>{
-           {"claims", "Claims"}, {"tables", "Tables"}, {"plots", "Plots"}, {"runs", "Runs"},
-           {"run-details", "Run details"}})
+  for (const auto& [id, label] :
+       std::vector<std::pair<std::string, std::string>>{{"claims", "Claims"},
+                                                        {"tables", "Tables"},
+                                                        {"plots", "Plots"},
+                                                        {"runs", "Runs"},
+                                                        {"run-details", "Run details"}})
     nav += text_element("a", attr("href", "#" + id), label);
   return element("header", attr("id", "report-header"),
                  "<h1>PatchGD results</h1>" + element("dl", attr("class", "meta"), meta) +
@@ -92,11 +94,11 @@ std::string page(const std::string& title, const std::string& header, const std:
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          // An empty icon: without it a browser asks for /favicon.ico, which a file has not.
          "<link rel=\"icon\" href=\"data:,\">\n" +
-         text_element("title", "", title) + "\n<style>" + report_css() + "</style>\n</head>\n<body>\n" +
-         header + "\n<main>\n" + main + "\n</main>\n" +
+         text_element("title", "", title) + "\n<style>" + report_css() +
+         "</style>\n</head>\n<body>\n" + header + "\n<main>\n" + main + "\n</main>\n" +
          "<footer>Written by <code>patchgd report</code> from the results database; every number "
-         "is computed from it (results/README.md).</footer>\n<script>" + report_script() +
-         "</script>\n</body>\n</html>\n";
+         "is computed from it (results/README.md).</footer>\n<script>" +
+         report_script() + "</script>\n</body>\n</html>\n";
 }
 
 }  // namespace
@@ -118,10 +120,9 @@ std::string report_html(const store::ResultStore& db, const ReportOptions& opt) 
   to.templates_dir = opt.templates_dir;
   to.reference_csv = opt.reference_csv;
   const auto claims = evaluate_claims(db, opt.claims, opt.scale);
-  const std::string main = claims_section(claims) + "\n" +
-                           tables_section(table_grids(db, to), run_ids) + "\n" +
-                           plots_section(runs) + "\n" + runs_section(runs) + "\n" +
-                           run_details_section(runs);
+  const std::string main =
+      claims_section(claims) + "\n" + tables_section(table_grids(db, to), run_ids) + "\n" +
+      plots_section(runs) + "\n" + runs_section(runs) + "\n" + run_details_section(runs);
   return page("PatchGD results: " + opt.db_label, page_header(opt, runs), main);
 }
 

@@ -15,14 +15,14 @@
 namespace pgd::results {
 
 struct ReportOptions {
-  std::filesystem::path out_dir;   // write_report writes <out_dir>/index.html
+  std::filesystem::path out_dir;  // write_report writes <out_dir>/index.html
   // "" = every run; tables and claims each at the scale of their newest sweep (as `tables`).
   std::string scale;
-  std::string db_label;            // the database as named at the top of the page
-  std::vector<ClaimSpec> claims;   // judged on the page; none = the page says there are none
+  std::string db_label;           // the database as named at the top of the page
+  std::vector<ClaimSpec> claims;  // judged on the page; none = the page says there are none
   std::filesystem::path templates_dir = default_templates_dir();
   std::filesystem::path reference_csv = default_reference_csv();
-  std::string generated_at;        // "" = now (UTC); fixed by tests
+  std::string generated_at;  // "" = now (UTC); fixed by tests
 };
 
 // The scales a report may be asked for: smoke, default, mini, paper and any other scale a sweep

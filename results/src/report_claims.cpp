@@ -48,20 +48,21 @@ std::string claims_section(const std::vector<ClaimResult>& claims) {
     return element("section", attr("id", "claims"),
                    out + "<p class=\"empty\">No claims to judge.</p>");
   out += text_element("p", attr("id", "claims-summary"), verdict_counts(claims) + ".");
-  out += "<p class=\"note\">Each verdict is computed from the database (results/claims.yaml says "
-         "what each claim compares). <b>reproduced</b>: the 95 % interval lies wholly on the "
-         "claimed side; <b>contradicted</b>: wholly on the other side; <b>inconclusive</b>: it "
-         "allows either, there are fewer than two finished runs on a side, or a precondition "
-         "does not hold.</p>";
+  out +=
+      "<p class=\"note\">Each verdict is computed from the database (results/claims.yaml says "
+      "what each claim compares). <b>reproduced</b>: the 95 % interval lies wholly on the "
+      "claimed side; <b>contradicted</b>: wholly on the other side; <b>inconclusive</b>: it "
+      "allows either, there are fewer than two finished runs on a side, or a precondition "
+      "does not hold.</p>";
   std::string head;
   for (const char* h : {"Claim", "Verdict", "Estimate [95 % CI]", "Evidence", "Why", "Scale"})
     head += text_element("th", attr("scope", "col"), h);
   std::string body;
   for (const auto& r : claims) body += claim_row(r);
-  out += element("div", attr("class", "scroll"),
-                 element("table", attr("class", "claims"),
-                         element("thead", "", element("tr", "", head)) +
-                             element("tbody", "", body)));
+  out +=
+      element("div", attr("class", "scroll"),
+              element("table", attr("class", "claims"),
+                      element("thead", "", element("tr", "", head)) + element("tbody", "", body)));
   return element("section", attr("id", "claims"), out);
 }
 

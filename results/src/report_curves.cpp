@@ -40,7 +40,8 @@ ChartAxis epoch_axis(const std::vector<const ReportRun*>& runs) {
     for (const auto& p : r->epochs) last = std::max(last, p.epoch);
   // Few epochs: one tick each (automatic steps would put ticks between epochs).
   if (last <= 12)
-    for (int64_t e = 0; e <= last; ++e) x.ticks.emplace_back(static_cast<double>(e), std::to_string(e));
+    for (int64_t e = 0; e <= last; ++e)
+      x.ticks.emplace_back(static_cast<double>(e), std::to_string(e));
   return x;
 }
 
@@ -83,10 +84,10 @@ std::string curve_charts(const std::vector<const ReportRun*>& runs, const std::s
   for (const ReportRun* r : runs)
     if (has_curve(*r)) with_curves.push_back(r);
   if (with_curves.empty()) return "";
-  return element("div", attr("class", "charts"),
-                 chart_svg(curve_chart(with_curves, "accuracy", id + "-accuracy",
-                                       title + ": accuracy")) +
-                     chart_svg(curve_chart(with_curves, "loss", id + "-loss", title + ": loss")));
+  return element(
+      "div", attr("class", "charts"),
+      chart_svg(curve_chart(with_curves, "accuracy", id + "-accuracy", title + ": accuracy")) +
+          chart_svg(curve_chart(with_curves, "loss", id + "-loss", title + ": loss")));
 }
 
 }  // namespace pgd::results

@@ -21,7 +21,8 @@ namespace {
 
 using Runs = std::vector<const ReportRun*>;
 // A figure's key (the settings it holds fixed) -> method -> x value -> the runs there.
-using Groups = std::map<std::vector<std::string>, std::map<std::string, std::map<std::string, Runs>>>;
+using Groups =
+    std::map<std::vector<std::string>, std::map<std::string, std::map<std::string, Runs>>>;
 
 ValueSpec value_spec(ValueSource source, const std::string& name, const std::string& format,
                      bool higher) {
@@ -79,9 +80,9 @@ std::string subsection(const std::string& id, const std::string& title, const st
   const std::string body = figures.empty()
                                ? "<p class=\"empty\">No runs with the data for this figure.</p>"
                                : element("div", attr("class", "charts"), figures);
-  return element("div", attr("id", id) + attr("class", "plot-group"),
-                 text_element("h3", "", title) + text_element("p", attr("class", "note"), intro) +
-                     body);
+  return element(
+      "div", attr("id", id) + attr("class", "plot-group"),
+      text_element("h3", "", title) + text_element("p", attr("class", "note"), intro) + body);
 }
 
 std::string setting_title(const std::vector<std::string>& key) {
@@ -141,8 +142,9 @@ std::string accuracy_vs_cap(const std::vector<ReportRun>& runs,
     }
     if (!any) continue;
     c.id = "plot-cap-" + std::to_string(++n);
-    figures += figure(chart_svg(c), "Mean over seeds with its 95 % interval; × at the bottom: "
-                                      "every run of that cell ran out of memory.");
+    figures += figure(chart_svg(c),
+                      "Mean over seeds with its 95 % interval; × at the bottom: "
+                      "every run of that cell ran out of memory.");
   }
   return subsection("plots-memory-cap", "Accuracy vs memory cap",
                     "One figure per sweep and setting with two caps or more; the last epoch's "
@@ -158,14 +160,15 @@ struct SideQuantity {
   bool oom_at_peak;
 };
 
-std::string versus_side(const std::vector<ReportRun>& runs, const std::map<std::string, int>& colours,
-                        const SideQuantity& q) {
+std::string versus_side(const std::vector<ReportRun>& runs,
+                        const std::map<std::string, int>& colours, const SideQuantity& q) {
   Groups groups;
   for (const auto& r : runs)
     groups[{r.sweep, r.scale,
             config_text(r, "dataset.name") + ", " + backbone_text(r) + ", cap " +
                 config_text(r, "memory.cap")}][config_text(r, "method.name")]
-          [config_text(r, "dataset.image_size")].push_back(&r);
+          [config_text(r, "dataset.image_size")]
+              .push_back(&r);
   std::string figures;
   int n = 0;
   for (const auto& [key, methods] : groups) {
@@ -217,8 +220,8 @@ std::vector<Runs> cells_of(const std::vector<ReportRun>& runs) {
   for (const auto& r : runs) {
     nlohmann::json c = r.record.config;
     if (c.is_object()) c.erase("seed");
-    const auto key = std::make_pair(r.record.sweep_id,
-                                    c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    const auto key = std::make_pair(
+        r.record.sweep_id, c.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     const auto [it, added] = index.emplace(key, cells.size());
     if (added) cells.emplace_back();
     cells[it->second].push_back(&r);
@@ -245,9 +248,8 @@ std::string learning_curves(const std::vector<ReportRun>& runs) {
                        text_element("h4", "", title) + charts +
                            element("p", attr("class", "note"), "runs: " + links));
   }
-  const std::string body = figures.empty()
-                               ? "<p class=\"empty\">No run has two epochs or more.</p>"
-                               : figures;
+  const std::string body =
+      figures.empty() ? "<p class=\"empty\">No run has two epochs or more.</p>" : figures;
   return element("div", attr("id", "plots-curves") + attr("class", "plot-group"),
                  "<h3>Learning curves per cell</h3><p class=\"note\">The runs of one setting "
                  "(seeds) overlaid: one colour per seed, validation solid, training dashed.</p>" +
@@ -258,11 +260,16 @@ std::string learning_curves(const std::vector<ReportRun>& runs) {
 
 std::string plots_section(const std::vector<ReportRun>& runs) {
   const auto colours = method_colours(runs);
-  const SideQuantity memory{"memory", "Peak memory", "peak memory (MiB, log scale)",
-                            {{"peak_memory", ""}}, 1.0 / 1048576.0, true};
-  const SideQuantity latency{"latency", "Latency", "ms per image (log scale)",
-                             {{"train_latency_ms", " training"}, {"infer_latency_ms", " inference"}},
-                             1.0, false};
+  const SideQuantity memory{
+      "memory",        "Peak memory", "peak memory (MiB, log scale)", {{"peak_memory", ""}},
+      1.0 / 1048576.0, true};
+  const SideQuantity latency{
+      "latency",
+      "Latency",
+      "ms per image (log scale)",
+      {{"train_latency_ms", " training"}, {"infer_latency_ms", " inference"}},
+      1.0,
+      false};
   return element("section", attr("id", "plots"),
                  "<h2>Plots</h2>" + accuracy_vs_cap(runs, colours) +
                      versus_side(runs, colours, memory) + versus_side(runs, colours, latency) +

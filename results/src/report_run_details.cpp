@@ -1,6 +1,7 @@
 // One section per run: what it was (setting, resolved config), where it was made (provenance),
 // how it ended (status, error text) and how it learned (its curves).
 #include <cstdio>
+#include <map>
 
 #include "results/src/cell_stats.h"
 #include "results/src/html_writer.h"
@@ -34,25 +35,25 @@ std::string setting_facts(const ReportRun& r) {
   std::string best = percent_text(summary_value(r, "best_accuracy"));
   if (best_epoch) best += " (epoch " + raw_number(*best_epoch) + ")";
   // In pairs that belong together: the page shows two pairs a line on a wide screen.
-  return facts_list(
-      "facts", {{"sweep", r.sweep.empty() ? "(single run)" : r.sweep + " · cell " +
-                                                               std::to_string(rec.cell)},
-                {"scale", r.scale},
-                {"method", config_text(r, "method.name")},
-                {"backbone", backbone_text(r)},
-                {"dataset", config_text(r, "dataset.name")},
-                {"image side", config_text(r, "dataset.image_size")},
-                {"memory cap", config_text(r, "memory.cap")},
-                {"batch used", batch ? raw_number(*batch) : ""},
-                {"peak memory", peak ? format_bytes(*peak) : ""},
-                {"time", run_duration(rec)},
-                {"best val. accuracy", best},
-                {"last val. accuracy", percent_text(summary_value(r, "last_accuracy"))},
-                {"started", rec.started_at},
-                {"finished", rec.finished_at},
-                {"seed", std::to_string(rec.seed)},
-                {"attempts", std::to_string(rec.attempts)},
-                {"config hash", rec.config_hash}});
+  return facts_list("facts",
+                    {{"sweep", r.sweep.empty() ? "(single run)"
+                                               : r.sweep + " · cell " + std::to_string(rec.cell)},
+                     {"scale", r.scale},
+                     {"method", config_text(r, "method.name")},
+                     {"backbone", backbone_text(r)},
+                     {"dataset", config_text(r, "dataset.name")},
+                     {"image side", config_text(r, "dataset.image_size")},
+                     {"memory cap", config_text(r, "memory.cap")},
+                     {"batch used", batch ? raw_number(*batch) : ""},
+                     {"peak memory", peak ? format_bytes(*peak) : ""},
+                     {"time", run_duration(rec)},
+                     {"best val. accuracy", best},
+                     {"last val. accuracy", percent_text(summary_value(r, "last_accuracy"))},
+                     {"started", rec.started_at},
+                     {"finished", rec.finished_at},
+                     {"seed", std::to_string(rec.seed)},
+                     {"attempts", std::to_string(rec.attempts)},
+                     {"config hash", rec.config_hash}});
 }
 
 std::string provenance_facts(const store::RunRecord& rec) {
@@ -87,31 +88,35 @@ std::string error_block(const ReportRun& r) {
 // Every summary metric and measurement, raw: what the tables were made from.
 std::string values_table(const ReportRun& r) {
   std::string rows;
-  for (const auto& [name, v] : r.facts.summary)
-    rows += element("tr", "", text_element("td", "", "metric") + text_element("td", "", name) +
-                                  text_element("td", "", raw_number(v)));
-  for (const auto& [name, v] : r.facts.measurements)
-    rows += element("tr", "", text_element("td", "", "measurement") + text_element("td", "", name) +
-                                  text_element("td", "", raw_number(v)));
+  auto add = [&](const std::string& kind, const std::map<std::string, double>& values) {
+    for (const auto& [name, v] : values)
+      rows += element("tr", "",
+                      text_element("td", "", kind) + text_element("td", "", name) +
+                          text_element("td", "", raw_number(v)));
+  };
+  add("metric", r.facts.summary);
+  add("measurement", r.facts.measurements);
   if (rows.empty()) return "";
-  return element("details", "",
-                 text_element("summary", "", "Summary metrics and measurements") +
-                     element("div", attr("class", "scroll"),
-                             element("table", attr("class", "values"), rows)));
+  return element(
+      "details", "",
+      text_element("summary", "", "Summary metrics and measurements") +
+          element("div", attr("class", "scroll"), element("table", attr("class", "values"), rows)));
 }
 
 std::string run_section(const ReportRun& r) {
   const auto& rec = r.record;
   const std::string anchor = run_anchor(rec.id);
   std::string title = "Run " + std::to_string(rec.id) + " ";
-  std::string out = element("h3", "", html_escape(title) + status_badge(rec.status) + " " +
-                                          text_element("small", "", config_text(r, "method.name") +
-                                                                        " · " + backbone_text(r)));
+  std::string out = element(
+      "h3", "",
+      html_escape(title) + status_badge(rec.status) + " " +
+          text_element("small", "", config_text(r, "method.name") + " · " + backbone_text(r)));
   out += element("div", attr("class", "run-facts"), setting_facts(r) + provenance_facts(rec));
   out += error_block(r);
   out += curve_charts({&r}, anchor + "-curves", "Run " + std::to_string(rec.id));
   // Replacing invalid UTF-8 rather than throwing: one odd byte must not cost the whole page.
-  const std::string config = rec.config.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string config =
+      rec.config.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   out += element("details", "",
                  text_element("summary", "", "Resolved config") +
                      text_element("pre", attr("class", "config"), config));

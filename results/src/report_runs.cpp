@@ -63,7 +63,8 @@ std::string status_filter(const std::vector<ReportRun>& runs) {
   for (const auto& r : runs) ++counts[r.record.status];
   std::string options = element("option", attr("value", ""), "all");
   for (const auto& [status, n] : counts)
-    options += text_element("option", attr("value", status), status + " (" + std::to_string(n) + ")");
+    options +=
+        text_element("option", attr("value", status), status + " (" + std::to_string(n) + ")");
   return element("label", "", "Status " + element("select", attr("id", "runs-status"), options));
 }
 
@@ -87,22 +88,23 @@ std::string run_link(int64_t run_id) {
 std::string runs_section(const std::vector<ReportRun>& runs) {
   std::string out = "<h2>Runs</h2>";
   if (runs.empty()) return element("section", attr("id", "runs"), out + "<p>No runs.</p>");
-  out += element("div", attr("class", "filters"),
-                 element("label", "",
-                         "Filter " + std::string("<input") + attr("id", "runs-filter") +
-                             attr("type", "search") +
-                             attr("placeholder", "method, backbone, sweep, cap…") + ">") +
-                     status_filter(runs) +
-                     text_element("span", attr("id", "runs-count"),
-                                  std::to_string(runs.size()) + " runs"));
+  out += element(
+      "div", attr("class", "filters"),
+      element("label", "",
+              "Filter " + std::string("<input") + attr("id", "runs-filter") +
+                  attr("type", "search") + attr("placeholder", "method, backbone, sweep, cap…") +
+                  ">") +
+          status_filter(runs) +
+          text_element("span", attr("id", "runs-count"), std::to_string(runs.size()) + " runs"));
   std::string body;
   for (const auto& r : runs) body += run_row(r);
   out += element("div", attr("class", "scroll"),
                  element("table", attr("id", "runs-table") + attr("class", "runs"),
                          header_row() + element("tbody", "", body)));
-  out += "<p class=\"note\">Click a column's header to sort by it; a run's number leads to its "
-         "config, provenance and curves. Batch: the training batch used (after the batch search). "
-         "Time: the last attempt, start to finish.</p>";
+  out +=
+      "<p class=\"note\">Click a column's header to sort by it; a run's number leads to its "
+      "config, provenance and curves. Batch: the training batch used (after the batch search). "
+      "Time: the last attempt, start to finish.</p>";
   return element("section", attr("id", "runs"), out);
 }
 

@@ -50,8 +50,9 @@ std::string cell_html(const Grid& g, std::size_t r, const GridColumn& col,
   const std::string cls = "cell-" + cell_kind_name(c.kind);
   if (c.kind == CellKind::value && run_ids.count(c.best_run))
     return element("td", attr("class", cls),
-                   text_element("a", attr("href", "#" + run_anchor(c.best_run)) +
-                                         attr("title", "the first run of the best setting"),
+                   text_element("a",
+                                attr("href", "#" + run_anchor(c.best_run)) +
+                                    attr("title", "the first run of the best setting"),
                                 text));
   return text_element("td", attr("class", cls), text);
 }
@@ -63,7 +64,8 @@ std::string grid_html(const Grid& g, const std::set<int64_t>& run_ids) {
   std::string body;
   for (std::size_t r = 0; r < g.row_combos.size(); ++r) {
     std::string row;
-    for (const auto& label : g.row_labels[r]) row += text_element("th", attr("scope", "row"), label);
+    for (const auto& label : g.row_labels[r])
+      row += text_element("th", attr("scope", "row"), label);
     for (const auto& col : layout) row += cell_html(g, r, col, run_ids);
     body += element("tr", "", row);
   }

@@ -96,7 +96,8 @@ std::vector<std::pair<double, std::string>> ticks_of(const ChartAxis& axis, cons
   const double lo = std::min(r.lo, r.hi), hi = std::max(r.lo, r.hi);
   if (!axis.ticks.empty()) {
     for (const auto& t : axis.ticks)
-      if (t.first >= lo - 1e-9 * std::fabs(lo) && t.first <= hi * (1 + 1e-9) + 1e-12) out.push_back(t);
+      if (t.first >= lo - 1e-9 * std::fabs(lo) && t.first <= hi * (1 + 1e-9) + 1e-12)
+        out.push_back(t);
     return out;
   }
   for (double v : axis_ticks(r.lo, r.hi, r.log)) out.emplace_back(v, tick_label(v));
@@ -280,8 +281,8 @@ std::string chart_svg(const Chart& c) {
   body += legend_svg(c, any_oom, &rows);
   const double height = kBottom + 48 + rows * kLegendRow;
   return "<svg" + attr("id", c.id) + " class=\"chart\" viewBox=\"0 0 " + num(kWidth) + " " +
-         num(height) + "\" role=\"img\"" + attr("aria-label", c.title) + ">" +
-         title_svg(c.title) + body + "</svg>";
+         num(height) + "\" role=\"img\"" + attr("aria-label", c.title) + ">" + title_svg(c.title) +
+         body + "</svg>";
 }
 
 }  // namespace pgd::results

@@ -11,11 +11,11 @@ namespace pgd::results {
 
 struct ChartPoint {
   double x = 0;
-  double y = NAN;     // NaN on an OOM point: no value, drawn on the bottom edge
-  double low = NAN;   // error bar ends in y units; NaN = no bar (one seed)
+  double y = NAN;    // NaN on an OOM point: no value, drawn on the bottom edge
+  double low = NAN;  // error bar ends in y units; NaN = no bar (one seed)
   double high = NAN;
-  bool oom = false;   // drawn as a cross labelled "OOM", not joined to the line
-  std::string tip;    // hover text (an SVG <title>)
+  bool oom = false;  // drawn as a cross labelled "OOM", not joined to the line
+  std::string tip;   // hover text (an SVG <title>)
 };
 
 struct ChartSeries {
@@ -23,7 +23,7 @@ struct ChartSeries {
   std::vector<ChartPoint> points;  // in x order
   int colour = 0;                  // index into the palette
   bool dashed = false;
-  bool in_legend = true;           // false: a companion series the legend need not repeat
+  bool in_legend = true;  // false: a companion series the legend need not repeat
 };
 
 struct ChartAxis {

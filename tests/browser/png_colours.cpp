@@ -24,13 +24,14 @@ uint32_t be32(const uint8_t* p) {
 
 struct Image {
   uint32_t width = 0, height = 0;
-  int channels = 0;            // bytes per pixel
-  std::vector<uint8_t> rows;   // filtered scanlines as stored (filter byte + pixels)
+  int channels = 0;           // bytes per pixel
+  std::vector<uint8_t> rows;  // filtered scanlines as stored (filter byte + pixels)
 };
 
 int channels_of(int colour_type) {
   switch (colour_type) {
-    case 0: case 3: return 1;
+    case 0:
+    case 3: return 1;
     case 4: return 2;
     case 2: return 3;
     case 6: return 4;

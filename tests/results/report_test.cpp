@@ -1,6 +1,8 @@
 // The HTML report from a database shaped like `make reproduce`'s: every run, table, verdict and
 // figure present, every link resolving, every database text escaped; an empty database still
 // makes a page.
+#include "results/src/report.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,7 +13,6 @@
 #include <set>
 #include <sstream>
 
-#include "results/src/report.h"
 #include "results/src/tables.h"
 #include "results/src/unknown_name_error.h"
 #include "tests/support/report_fixture.h"
@@ -23,7 +24,8 @@ namespace fs = std::filesystem;
 std::set<std::string> matches(const std::string& html, const std::string& pattern) {
   std::set<std::string> out;
   const std::regex re(pattern);
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator(); ++it)
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator();
+       ++it)
     out.insert((*it)[1].str());
   return out;
 }
@@ -34,7 +36,8 @@ std::set<std::string> fragment_links(const std::string& html) {
 
 // The text of the element with this id, up to its closing tag of the same name (no nesting of
 // that tag inside, which holds for the sections looked at here).
-std::string element_with_id(const std::string& html, const std::string& tag, const std::string& id) {
+std::string element_with_id(const std::string& html, const std::string& tag,
+                            const std::string& id) {
   const std::size_t start = html.find("<" + tag + " id=\"" + id + "\"");
   if (start == std::string::npos) return "";
   const std::size_t end = html.find("</" + tag + ">", start);
@@ -44,7 +47,8 @@ std::string element_with_id(const std::string& html, const std::string& tag, con
 class ReportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("pgd_report_test_" + std::to_string(::getpid())));
+    dir_ =
+        new fs::path(fs::temp_directory_path() / ("pgd_report_test_" + std::to_string(::getpid())));
     fs::remove_all(*dir_);
     db_ = new store::ResultStore(*dir_ / "results.db");
     testing::ReportFixtureOptions o;
@@ -127,19 +131,23 @@ TEST_F(ReportTest, EveryTableTheTablesCommandBuildsIsThere) {
   }
   const std::string needle = element_with_id(html(), "figure", "table-needle");
   EXPECT_NE(needle.find("OOM (peak 51.3 MiB)"), std::string::npos) << needle;
-  EXPECT_NE(needle.find("colspan=\"4\" scope=\"colgroup\">52 MB</th>"), std::string::npos) << needle;
+  EXPECT_NE(needle.find("colspan=\"4\" scope=\"colgroup\">52 MB</th>"), std::string::npos)
+      << needle;
 }
 
 TEST_F(ReportTest, PublishedValuesSitBesideTheirCellsAtThePaperScale) {
   // A paper-scale sweep of the ultramnist table, and a published value for one of its cells.
   const fs::path csv = dir() / "reference.csv";
-  std::ofstream(csv) << "table,row,column,metric,value,source\n"
-                        "ultramnist,GD / ResNet50,4 GB,best_accuracy,67.3,arXiv 2301.13817 Table 1\n";
+  std::ofstream(csv)
+      << "table,row,column,metric,value,source\n"
+         "ultramnist,GD / ResNet50,4 GB,best_accuracy,67.3,arXiv 2301.13817 Table 1\n";
   store::ResultStore db(dir() / "paper.db");
   const nlohmann::json spec = {{"name", "ultramnist"}, {"table", "ultramnist"}, {"scale", "paper"}};
   const int64_t s = db.ensure_sweep("ultramnist", "x.yaml", spec, "p");
-  nlohmann::json cfg = {{"method", {{"name", "gd"}}}, {"backbone", {{"name", "resnet50"}}},
-                        {"memory", {{"cap", "4GB"}}}, {"dataset", {{"image_size", 512}}}};
+  nlohmann::json cfg = {{"method", {{"name", "gd"}}},
+                        {"backbone", {{"name", "resnet50"}}},
+                        {"memory", {{"cap", "4GB"}}},
+                        {"dataset", {{"image_size", 512}}}};
   db.ensure_run(s, 0, cfg, "h", 1);
   ReportOptions o = options();
   o.reference_csv = csv;
@@ -164,20 +172,26 @@ TEST_F(ReportTest, EachClaimHasItsVerdictAndEvidence) {
 }
 
 TEST_F(ReportTest, RunSectionsShowConfigProvenanceErrorsAndCurves) {
-  const std::string done = element_with_id(html(), "section", "run-" + std::to_string(fixture().done_run));
+  const std::string done =
+      element_with_id(html(), "section", "run-" + std::to_string(fixture().done_run));
   ASSERT_FALSE(done.empty());
-  for (const char* want : {"status-done", "Resolved config", "&quot;image_size&quot;: 64",
-                           "029db8e4c1a7f3b2d6e9a0c5b8f1e4d7a2c6b9e3", "<dt>host</dt><dd>bookworm</dd>",
-                           "Intel(R) Xeon(R) CPU @ 2.20GHz", "<dt>LibTorch</dt><dd>1.13.1</dd>",
-                           "<dt>GPU</dt><dd>none (CPU)</dd>", "-curves-accuracy", "84 s"})
+  for (const char* want :
+       {"status-done", "Resolved config", "&quot;image_size&quot;: 64",
+        "029db8e4c1a7f3b2d6e9a0c5b8f1e4d7a2c6b9e3", "<dt>host</dt><dd>bookworm</dd>",
+        "Intel(R) Xeon(R) CPU @ 2.20GHz", "<dt>LibTorch</dt><dd>1.13.1</dd>",
+        "<dt>GPU</dt><dd>none (CPU)</dd>", "-curves-accuracy", "84 s"})
     EXPECT_NE(done.find(want), std::string::npos) << want;
   EXPECT_EQ(done.find("class=\"error\""), std::string::npos);
 
-  const std::string oom = element_with_id(html(), "section", "run-" + std::to_string(fixture().oom_run));
-  EXPECT_NE(oom.find("<h4>Out of memory</h4><pre>out of memory: allocating 3.0 MiB"), std::string::npos) << oom;
+  const std::string oom =
+      element_with_id(html(), "section", "run-" + std::to_string(fixture().oom_run));
+  EXPECT_NE(oom.find("<h4>Out of memory</h4><pre>out of memory: allocating 3.0 MiB"),
+            std::string::npos)
+      << oom;
   const std::string failed =
       element_with_id(html(), "section", "run-" + std::to_string(fixture().failed_run));
-  EXPECT_NE(failed.find("<h4>Error</h4><pre>config error: dataset.image_size=8"), std::string::npos) << failed;
+  EXPECT_NE(failed.find("<h4>Error</h4><pre>config error: dataset.image_size=8"), std::string::npos)
+      << failed;
 }
 
 TEST_F(ReportTest, MarkupFromTheDatabaseIsEscapedEverywhere) {
@@ -250,7 +264,8 @@ TEST_F(ReportTest, WritesIndexHtmlWholeAndNothingElse) {
 }
 
 TEST(ReportEmptyTest, AnEmptyDatabaseStillMakesAPage) {
-  const fs::path dir = fs::temp_directory_path() / ("pgd_report_empty_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("pgd_report_empty_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   {
     store::ResultStore db(dir / "empty.db");

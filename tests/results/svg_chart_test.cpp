@@ -1,9 +1,10 @@
 // Inline SVG charts: ticks a reader expects, escaped labels, log axes that drop what they cannot
 // show, OOM crosses, error bars, and a frame that says "no data" rather than drawing nothing.
+#include "results/src/svg_chart.h"
+
 #include <gtest/gtest.h>
 
 #include "results/src/html_writer.h"
-#include "results/src/svg_chart.h"
 
 namespace pgd::results {
 namespace {

@@ -25,8 +25,10 @@ json base_config(const std::string& method, const std::string& dataset, int side
           {"dataset", {{"name", dataset}, {"image_size", side}}},
           {"memory", {{"cap", cap}}},
           {"head", {{"channels", 256}, {"latent_dim", 256}}},
-          {"train", {{"batch_size", method == "gd" && cap != "none" ? json("auto") : json(32)},
-                     {"lr", 0.001}, {"epochs", 15}}},
+          {"train",
+           {{"batch_size", method == "gd" && cap != "none" ? json("auto") : json(32)},
+            {"lr", 0.001},
+            {"epochs", 15}}},
           {"device", "cpu"}};
 }
 
@@ -44,7 +46,8 @@ class Builder {
 
   int64_t sweep(const std::string& name) {
     const json spec = {{"name", name}, {"table", name}, {"scale", "default"}};
-    sweep_ = db_.ensure_sweep(name, "experiments/sweeps/" + name + ".yaml", spec, name + "-default");
+    sweep_ =
+        db_.ensure_sweep(name, "experiments/sweeps/" + name + ".yaml", spec, name + "-default");
     cell_ = 0;
     return sweep_;
   }
@@ -54,8 +57,8 @@ class Builder {
               const std::string& error = "") {
     config["seed"] = seed;
     const int64_t cell = cell_++;
-    const int64_t id = db_.ensure_run(sweep_, cell, config,
-                                      "h" + std::to_string(sweep_) + "-" + std::to_string(cell), seed);
+    const int64_t id = db_.ensure_run(
+        sweep_, cell, config, "h" + std::to_string(sweep_) + "-" + std::to_string(cell), seed);
     store::Provenance prov = provenance(id);
     const auto claimed = db_.claim_next(sweep_, "bookworm:4242", prov, false);
     if (!claimed || claimed->id != id) throw std::logic_error("fixture: claimed the wrong run");
@@ -90,9 +93,8 @@ class Builder {
       db_.add_metric(id, e, "val", "loss", 2.3 * (1 - val) + 0.12);
       if (val > best) best = val, best_epoch = e;
     }
-    for (const auto& [name, v] : std::map<std::string, double>{{"best_accuracy", best},
-                                                              {"best_epoch", best_epoch},
-                                                              {"last_accuracy", last}})
+    for (const auto& [name, v] : std::map<std::string, double>{
+             {"best_accuracy", best}, {"best_epoch", best_epoch}, {"last_accuracy", last}})
       db_.add_metric(id, -1, "val", name, v);
   }
 
@@ -124,10 +126,12 @@ class Builder {
     db_.finish_run(id, status, error);
     const int start = clock_s_ + 2;  // a claim takes a moment
     clock_s_ = start + static_cast<int>(minutes * 60);
-    db_.query("UPDATE runs SET started_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2026-12-02T08:00:00', '+" +
-              std::to_string(start) + " seconds'), finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
-              "'2026-12-02T08:00:00', '+" + std::to_string(clock_s_) + " seconds') WHERE id = " +
-              std::to_string(id));
+    db_.query(
+        "UPDATE runs SET started_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2026-12-02T08:00:00', '+" +
+        std::to_string(start) +
+        " seconds'), finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', "
+        "'2026-12-02T08:00:00', '+" +
+        std::to_string(clock_s_) + " seconds') WHERE id = " + std::to_string(id));
   }
 
   store::ResultStore& db_;
@@ -157,7 +161,8 @@ void needle(Builder& b, ReportFixture& f) {
         b.curves(id, b.noisy(mean, gd && capped ? 0.45 : 0.03, seed, capped ? 1 : 2));
         const double batch = gd && capped ? 4 : 32;
         b.measure(id, {{"peak_memory", (gd ? (capped ? 51.4 : 69.0) : 64.0) * kMiB},
-                       {"batch_size", batch}, {"parameters", gd ? 2.77e6 : 3.10e6}});
+                       {"batch_size", batch},
+                       {"parameters", gd ? 2.77e6 : 3.10e6}});
         if (gd && capped) b.measure(id, {{"auto_batch_size", 4}, {"memory_cap", 52e6}});
         if (gd && !capped) f.done_run = f.done_run ? f.done_run : id;
       }
@@ -169,13 +174,16 @@ void needle_resolution(Builder& b, ReportFixture& f) {
   for (const int side : {64, 32, 16})
     for (int seed = 1; seed <= b.seeds(); ++seed) {
       const int64_t id = b.run(base_config("gd", "ultramnist-needle", side, "none"), seed, "done",
-                               side == 64 ? 1.4 : side == 32 ? 0.9 : 0.7);
+                               side == 64   ? 1.4
+                               : side == 32 ? 0.9
+                                            : 0.7);
       b.curves(id, b.noisy(accuracy.at(side), 0.06, seed, side));
       b.measure(id, {{"peak_memory", (20.0 + side * 0.7) * kMiB}, {"batch_size", 32}});
     }
   json cfg = base_config("gd", "ultramnist-needle", 8, "none");
-  std::string error = "config error: dataset.image_size=8 is smaller than the backbone's total "
-                      "stride (32): the last feature map would be empty";
+  std::string error =
+      "config error: dataset.image_size=8 is smaller than the backbone's total "
+      "stride (32): the last feature map would be empty";
   if (!f.hostile.empty()) {
     cfg["train"]["note"] = f.hostile;
     error += " " + f.hostile;
@@ -212,8 +220,10 @@ void latency(Builder& b) {
         const double train = ms * factor * (1 + 0.08 * jitter(seed, side));
         const double infer = ms * (method == "gd" ? 0.33 : 0.6) * (1 + 0.08 * jitter(side, seed));
         const int64_t id = b.run(measure_config(method, side, "none"), seed, "done", 0.2);
-        b.measure(id, {{"train_latency_ms", train}, {"infer_latency_ms", infer},
-                       {"train_throughput", 1000 / train}, {"infer_throughput", 1000 / infer},
+        b.measure(id, {{"train_latency_ms", train},
+                       {"infer_latency_ms", infer},
+                       {"train_throughput", 1000 / train},
+                       {"infer_throughput", 1000 / infer},
                        {"peak_memory", (method == "gd" ? 40.0 + side * 0.2 : 60.0) * kMiB}});
       }
 }

@@ -22,12 +22,12 @@ struct ReportFixtureOptions {
 };
 
 struct ReportFixture {
-  std::vector<int64_t> runs;     // every run, ascending
-  int64_t done_run = 0;          // a finished needle GD run with curves
-  int64_t oom_run = 0;           // a needle PatchGD run under the cap
-  int64_t failed_run = 0;        // the needle-resolution run that failed
-  int64_t single_run = 0;        // the run outside any sweep
-  std::string hostile;           // the markup planted (empty without hostile_text)
+  std::vector<int64_t> runs;  // every run, ascending
+  int64_t done_run = 0;       // a finished needle GD run with curves
+  int64_t oom_run = 0;        // a needle PatchGD run under the cap
+  int64_t failed_run = 0;     // the needle-resolution run that failed
+  int64_t single_run = 0;     // the run outside any sweep
+  std::string hostile;        // the markup planted (empty without hostile_text)
 };
 
 ReportFixture build_report_fixture(store::ResultStore& db, const ReportFixtureOptions& opt);
