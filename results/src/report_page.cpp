@@ -25,10 +25,11 @@ nav#toc{display:flex;flex-wrap:wrap;gap:4px 18px;padding:6px 0 10px;font-weight:
 table{border-collapse:collapse;font-size:.9em;font-variant-numeric:tabular-nums}
 th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 thead th{background:var(--head)}
-table.paper-table thead th{text-align:center;white-space:nowrap}
+table.paper-table thead th{text-align:center}
 table.paper-table td{text-align:right;white-space:nowrap}
 table.paper-table tbody th{font-weight:normal;white-space:nowrap}
 td.paper{color:var(--muted);font-style:italic}
+table.paper-table .n{display:block;font-size:.8em;color:var(--muted)}
 td a{text-decoration:none}
 td a:hover{text-decoration:underline}
 td.cell-oom{background:#fff0ef}
