@@ -71,7 +71,8 @@ GemmPeak measure_gemm_peak(int64_t n, int reps) {
     t.start();
     c = torch::mm(a, b);
     t.stop();
-    if (t.seconds() > 0) best.flops_per_second = std::max(best.flops_per_second, flops / t.seconds());
+    if (t.seconds() > 0)
+      best.flops_per_second = std::max(best.flops_per_second, flops / t.seconds());
     if (t.cpu_seconds() > 0)
       best.flops_per_cpu_second = std::max(best.flops_per_cpu_second, flops / t.cpu_seconds());
   }
@@ -108,7 +109,8 @@ void report_compute(benchmark::State& state, double flops_per_iteration, const W
   state.counters["gflops"] = flops_per_iteration * iters / timer.seconds() / 1e9;
   const GemmPeak p = peak();
   if (p.flops_per_second > 0)
-    state.counters["floor_ratio"] = (timer.seconds() / iters) / (flops_per_iteration / p.flops_per_second);
+    state.counters["floor_ratio"] =
+        (timer.seconds() / iters) / (flops_per_iteration / p.flops_per_second);
   if (p.flops_per_cpu_second > 0 && timer.cpu_seconds() > 0)
     state.counters["cpu_floor_ratio"] =
         (timer.cpu_seconds() / iters) / (flops_per_iteration / p.flops_per_cpu_second);

@@ -73,8 +73,8 @@ std::shared_ptr<const data::UltraMnistGenerator> make_generator(const std::strin
                                                                 int64_t image_size,
                                                                 benchmark::State& state) {
   try {
-    return std::make_shared<const data::UltraMnistGenerator>(preset(name, image_size),
-                                                             digit_pool(), /*seed=*/42);
+    return std::make_shared<const data::UltraMnistGenerator>(preset(name, image_size), digit_pool(),
+                                                             /*seed=*/42);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
     return nullptr;
@@ -121,15 +121,18 @@ void ultramnist_image_case(benchmark::State& state, const std::string& name, int
 
 std::string sized(const std::string& family, const std::string& name, int64_t size) {
   const int64_t canvas = preset(name, size).canvas_size;
-  return join_name({family, name, "canvas:" + std::to_string(canvas), "size:" + std::to_string(size)});
+  return join_name(
+      {family, name, "canvas:" + std::to_string(canvas), "size:" + std::to_string(size)});
 }
 
 const bool ultramnist_registered = [] {
   for (const std::string name : {"ultramnist10", "ultramnist"})
-    benchmark::RegisterBenchmark(join_name({"BM_UltraMnistLayout", name}).c_str(), layout_case, name)
+    benchmark::RegisterBenchmark(join_name({"BM_UltraMnistLayout", name}).c_str(), layout_case,
+                                 name)
         ->Unit(benchmark::kMicrosecond);
 
-  std::vector<std::pair<std::string, int64_t>> outputs = {{"ultramnist10", 512}, {"ultramnist", 512}};
+  std::vector<std::pair<std::string, int64_t>> outputs = {{"ultramnist10", 512},
+                                                          {"ultramnist", 512}};
   if (full_mode()) {
     outputs.emplace_back("ultramnist", 2048);
     outputs.emplace_back("ultramnist", 4000);
@@ -138,8 +141,8 @@ const bool ultramnist_registered = [] {
     benchmark::RegisterBenchmark(sized("BM_UltraMnistGenerate", name, size).c_str(), generate_case,
                                  name, size)
         ->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark(sized("BM_UltraMnistImage", name, size).c_str(), ultramnist_image_case, name,
-                                 size)
+    benchmark::RegisterBenchmark(sized("BM_UltraMnistImage", name, size).c_str(),
+                                 ultramnist_image_case, name, size)
         ->Unit(benchmark::kMillisecond);
   }
   return true;
@@ -159,7 +162,9 @@ std::vector<uint8_t> synthetic_tissue(int64_t height, int64_t width) {
   std::vector<uint8_t> rgb(static_cast<size_t>(height * width * 3), 255);
   std::mt19937 rng(7);
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  struct Blob { double cx, cy, rx, ry; };
+  struct Blob {
+    double cx, cy, rx, ry;
+  };
   std::vector<Blob> blobs;
   for (int i = 0; i < 6; ++i)
     blobs.push_back({u(rng) * width, u(rng) * height, (0.1 + 0.15 * u(rng)) * width,
@@ -169,7 +174,10 @@ std::vector<uint8_t> synthetic_tissue(int64_t height, int64_t width) {
       bool inside = false;
       for (const auto& b : blobs) {
         const double dx = (x - b.cx) / b.rx, dy = (y - b.cy) / b.ry;
-        if (dx * dx + dy * dy < 1.0) { inside = true; break; }
+        if (dx * dx + dy * dy < 1.0) {
+          inside = true;
+          break;
+        }
       }
       if (!inside) continue;
       const double t = 0.5 + 0.25 * std::sin(x * 0.05) * std::cos(y * 0.07);
@@ -206,7 +214,9 @@ const SlideFixture& fixture(data::Compression codec) {
     char id[16];
     std::snprintf(id, sizeof id, "slide_%02lld", static_cast<long long>(i));
     csv += std::string(id) + "," + std::to_string(i % 6) + "\n";
-    if (i > 0) std::filesystem::create_symlink(made->slide.filename(), made->slides_dir / (std::string(id) + ".tiff"));
+    if (i > 0)
+      std::filesystem::create_symlink(made->slide.filename(),
+                                      made->slides_dir / (std::string(id) + ".tiff"));
   }
   made->csv = made->dir.path() / "train.csv";
   std::FILE* out = std::fopen(made->csv.c_str(), "w");
@@ -226,7 +236,9 @@ const SlideFixture* fixture_or_skip(benchmark::State& state, data::Compression c
   }
 }
 
-std::string codec_name(data::Compression c) { return c == data::Compression::Jpeg ? "jpeg" : "deflate"; }
+std::string codec_name(data::Compression c) {
+  return c == data::Compression::Jpeg ? "jpeg" : "deflate";
+}
 
 void open_case(benchmark::State& state, data::Compression codec) {
   const auto* f = fixture_or_skip(state, codec);
@@ -259,8 +271,10 @@ void tile_case(benchmark::State& state, data::Compression codec, int32_t level, 
   std::mt19937_64 rng(11);
   for (auto _ : state) {
     // x, y are level-0 coordinates of the tile's top-left corner, inside the level.
-    const int64_t lx = static_cast<int64_t>(rng() % static_cast<uint64_t>(std::max<int64_t>(1, w - tile)));
-    const int64_t ly = static_cast<int64_t>(rng() % static_cast<uint64_t>(std::max<int64_t>(1, h - tile)));
+    const int64_t lx =
+        static_cast<int64_t>(rng() % static_cast<uint64_t>(std::max<int64_t>(1, w - tile)));
+    const int64_t ly =
+        static_cast<int64_t>(rng() % static_cast<uint64_t>(std::max<int64_t>(1, h - tile)));
     openslide_read_region(osr, argb.data(), static_cast<int64_t>(lx * down),
                           static_cast<int64_t>(ly * down), level, tile, tile);
     benchmark::DoNotOptimize(argb.data());
@@ -359,7 +373,8 @@ const bool panda_registered = [] {
         ->Unit(benchmark::kMicrosecond);
     for (const int32_t level : {0, 2})
       benchmark::RegisterBenchmark(
-          join_name({"BM_PandaOpenSlideTile", c, "level:" + std::to_string(level), "tile:256"}).c_str(),
+          join_name({"BM_PandaOpenSlideTile", c, "level:" + std::to_string(level), "tile:256"})
+              .c_str(),
           tile_case, codec, level, int64_t{256})
           ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(join_name({"BM_PandaReadLevel", c, "level:1"}).c_str(), level_case,
@@ -372,8 +387,8 @@ const bool panda_registered = [] {
           ->Unit(benchmark::kMillisecond);
       for (const bool cached : {false, true})
         benchmark::RegisterBenchmark(
-            join_name({"BM_PandaImage", c, s, cached ? "cache:1" : "cache:0"}).c_str(), panda_image_case,
-            codec, size, cached)
+            join_name({"BM_PandaImage", c, s, cached ? "cache:1" : "cache:0"}).c_str(),
+            panda_image_case, codec, size, cached)
             ->Unit(benchmark::kMillisecond);
     }
   }

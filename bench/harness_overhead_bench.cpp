@@ -147,8 +147,9 @@ void whole_run_case(benchmark::State& state) {
       db.add_metric(run, e, "train", "lr", 1e-3 * v);
     }
     db.add_predictions(run, "val", rows);
-    for (const char* m : {"latency_train_ms", "latency_infer_ms", "throughput_train", "throughput_infer",
-                          "peak_memory", "parameters", "train_seconds", "eval_seconds"})
+    for (const char* m :
+         {"latency_train_ms", "latency_infer_ms", "throughput_train", "throughput_infer",
+          "peak_memory", "parameters", "train_seconds", "eval_seconds"})
       db.add_measurement(run, m, 1.0, "");
     db.finish_run(run, "done");
   }

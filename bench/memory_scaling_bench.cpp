@@ -67,9 +67,8 @@ void memory_case(benchmark::State& state, const ModelCase& c) {
   // for step times).
   const uint64_t peak = cap.peak_bytes();
   report_memory(state, peak, base);
-  state.counters["step_bytes"] = benchmark::Counter(static_cast<double>(peak - base),
-                                                    benchmark::Counter::kDefaults,
-                                                    benchmark::Counter::kIs1024);
+  state.counters["step_bytes"] = benchmark::Counter(
+      static_cast<double>(peak - base), benchmark::Counter::kDefaults, benchmark::Counter::kIs1024);
 }
 
 // One point of a curve: `series` names it in the benchmark name.

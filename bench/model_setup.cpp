@@ -45,8 +45,8 @@ BackboneChoice mobilenetv2(double width) {
 BackboneChoice resnet50() { return BackboneChoice{"resnet50", "resnet50", 1.0}; }
 
 std::string ModelCase::benchmark_name(const std::string& family) const {
-  std::string name = join_name({family, backbone.label, "side:" + std::to_string(side),
-                                "batch:" + std::to_string(batch)});
+  std::string name = join_name(
+      {family, backbone.label, "side:" + std::to_string(side), "batch:" + std::to_string(batch)});
   if (method == "patchgd")
     name += "/patch:" + std::to_string(patch) + "/fs:" + number_text(fraction);
   return name;
@@ -111,8 +111,8 @@ double head_flops(const methods::LatentHeadOptions& o) {
   return 2.0 * macs;
 }
 
-double backbone_flops(const BackboneChoice& backbone, backbones::BackboneMode mode,
-                      int64_t out_dim, int64_t height, int64_t width) {
+double backbone_flops(const BackboneChoice& backbone, backbones::BackboneMode mode, int64_t out_dim,
+                      int64_t height, int64_t width) {
   backbones::BackboneOptions options;
   options.name = backbone.name;
   options.width = backbone.width;
@@ -171,7 +171,8 @@ BuiltModel build_model(const ModelCase& c) {
 }
 
 void skip_with_exception(benchmark::State& state, const std::exception& e) {
-  const std::string text = (memory::is_out_of_memory(e) ? "oom: " : "error: ") + std::string(e.what());
+  const std::string text =
+      (memory::is_out_of_memory(e) ? "oom: " : "error: ") + std::string(e.what());
   // Backtraces of c10::Error run over many lines; the first line names the failure.
   const std::string first = text.substr(0, text.find('\n'));
   state.SkipWithError(first.c_str());

@@ -21,8 +21,8 @@
 namespace pgd::bench {
 
 struct BackboneChoice {
-  std::string label;  // in benchmark names: "mobilenetv2-0.25", "mobilenetv2", "resnet50"
-  std::string name;   // backbone.name
+  std::string label;   // in benchmark names: "mobilenetv2-0.25", "mobilenetv2", "resnet50"
+  std::string name;    // backbone.name
   double width = 1.0;  // backbone.width
 };
 BackboneChoice mobilenetv2(double width);
@@ -31,8 +31,8 @@ BackboneChoice resnet50();
 struct ModelCase {
   std::string method;  // "gd" | "patchgd"
   BackboneChoice backbone;
-  int64_t side = 256;   // S
-  int64_t batch = 1;    // B
+  int64_t side = 256;       // S
+  int64_t batch = 1;        // B
   int64_t patch = 32;       // p (PatchGD)
   double fraction = 0.125;  // sampling fraction f_s (PatchGD)
   bool heavy = false;       // registered only under PATCHGD_BENCH_FULL=1
@@ -54,8 +54,8 @@ std::vector<ModelCase> step_cases(const std::string& method);
 struct BuiltModel {
   nlohmann::json config;
   std::unique_ptr<methods::Method> method;
-  torch::Tensor images;  // B×3×S×S float, standard normal
-  torch::Tensor labels;  // B int64 in 0..kBenchClasses-1
+  torch::Tensor images;      // B×3×S×S float, standard normal
+  torch::Tensor labels;      // B int64 in 0..kBenchClasses-1
   double train_flops = 0;    // one train_batch of B images
   double predict_flops = 0;  // one predict of B images
 
@@ -76,8 +76,8 @@ BuiltModel build_model(const ModelCase& c);
 //  PatchGD, per image:  F_p = encoder(p×p), H = head(D×N×N);
 //                       train = N²·F_p (fill) + inner_steps·3·(k·F_p + H); predict = N²·F_p + H.
 double head_flops(const methods::LatentHeadOptions& head);
-double backbone_flops(const BackboneChoice& backbone, backbones::BackboneMode mode,
-                      int64_t out_dim, int64_t height, int64_t width);
+double backbone_flops(const BackboneChoice& backbone, backbones::BackboneMode mode, int64_t out_dim,
+                      int64_t height, int64_t width);
 // Per-image forward FLOPs of one patch (PatchGD's F_p) for a built PatchGD model.
 double patch_flops(BuiltModel& model);
 

@@ -98,7 +98,8 @@ void time_steps(benchmark::State& state, memory::MemoryCap& cap, int64_t batch, 
 
 // Heavy cases run a fixed, small number of iterations (see the top of the file), unless the
 // family is cheap even at heavy sizes (`limit_heavy` false).
-void finish_registration(benchmark::internal::Benchmark* b, const ModelCase& c, bool limit_heavy = true) {
+void finish_registration(benchmark::internal::Benchmark* b, const ModelCase& c,
+                         bool limit_heavy = true) {
   b->UseRealTime()->Unit(benchmark::kMillisecond);
   if (limit_heavy && c.heavy) b->Iterations(c.side >= 2048 ? 1 : 2);
 }
@@ -129,9 +130,9 @@ const bool train_registered = [] {
     finish_registration(
         benchmark::RegisterBenchmark(c.benchmark_name("BM_GdTrainStep").c_str(), train_case, c), c);
   for (const auto& c : step_cases("patchgd"))
-    finish_registration(
-        benchmark::RegisterBenchmark(c.benchmark_name("BM_PatchGdTrainBatch").c_str(), train_case, c),
-        c);
+    finish_registration(benchmark::RegisterBenchmark(
+                            c.benchmark_name("BM_PatchGdTrainBatch").c_str(), train_case, c),
+                        c);
   return true;
 }();
 
@@ -145,7 +146,7 @@ torch::Tensor fill_latent(methods::PatchGradientDescent& m, const torch::Tensor&
   m.set_train_mode();
   const auto& s = m.settings();
   auto z = torch::zeros({images.size(0), s.latent_dim, s.grid, s.grid});  // B×D×N×N
-  auto order = torch::randperm(s.plan.positions, torch::kLong);          // N²
+  auto order = torch::randperm(s.plan.positions, torch::kLong);           // N²
   for (const auto& positions : methods::split_positions(order, s.plan.k)) {
     auto patches = methods::gather_patches(images, positions, s.patch_size);  // (B·k)×3×p×p
     methods::write_encodings_(z, positions, m.network()->backbone->forward(patches));
@@ -198,14 +199,22 @@ void part_case(benchmark::State& state, const ModelCase& c, Part part) {
   const double h = head_flops(m.network()->head->options);
   double flops = 0;
   switch (part) {
-    case Part::Fill: flops = b * plan.positions * fp; break;
-    case Part::InnerStep: flops = b * 3.0 * (plan.k * fp + h); break;
-    case Part::HeadStep: flops = b * 3.0 * h; break;
+    case Part::Fill:
+      flops = b * plan.positions * fp;
+      break;
+    case Part::InnerStep:
+      flops = b * 3.0 * (plan.k * fp + h);
+      break;
+    case Part::HeadStep:
+      flops = b * 3.0 * h;
+      break;
   }
 
   time_steps(state, cap, c.batch, flops, [&] {
     switch (part) {
-      case Part::Fill: benchmark::DoNotOptimize(fill_latent(m, model.images).data_ptr()); break;
+      case Part::Fill:
+        benchmark::DoNotOptimize(fill_latent(m, model.images).data_ptr());
+        break;
       case Part::InnerStep:
         m.set_train_mode();
         benchmark::DoNotOptimize(inner_step(m, model.images, model.labels, z, positions));

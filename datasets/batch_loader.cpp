@@ -67,7 +67,7 @@ struct BatchLoader::State {
                          order.begin() + static_cast<std::ptrdiff_t>(end));
     const int64_t count = static_cast<int64_t>(batch.indices.size());
     batch.images = torch::empty({count, 3, s, s}, torch::kFloat32);  // B×3×S×S
-    batch.labels = torch::empty({count}, torch::kInt64);            // B
+    batch.labels = torch::empty({count}, torch::kInt64);             // B
     auto labels = batch.labels.accessor<int64_t, 1>();
     for (int64_t k = 0; k < count; ++k) {
       if (cancel) throw Cancelled{};
@@ -115,8 +115,8 @@ void BatchLoader::start_epoch(int64_t epoch) {
   if (st.options.shuffle && n > 1) {
     // Fisher–Yates over our own portable draws: the same (seed, epoch) gives the same order on
     // every platform.
-    std::mt19937_64 rng = make_sample_rng(st.options.seed, RngDomain::Shuffle, 0,
-                                          static_cast<uint64_t>(epoch));
+    std::mt19937_64 rng =
+        make_sample_rng(st.options.seed, RngDomain::Shuffle, 0, static_cast<uint64_t>(epoch));
     for (size_t i = n - 1; i > 0; --i) std::swap(st.order[i], st.order[uniform_below(rng, i + 1)]);
   }
   st.num_batches = batches_per_epoch();

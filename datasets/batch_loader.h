@@ -12,14 +12,14 @@
 namespace pgd::data {
 
 struct Batch {
-  torch::Tensor images;          // B×3×S×S float32
-  torch::Tensor labels;          // B int64
-  std::vector<size_t> indices;   // dataset indices of the samples
+  torch::Tensor images;         // B×3×S×S float32
+  torch::Tensor labels;         // B int64
+  std::vector<size_t> indices;  // dataset indices of the samples
 };
 
 struct LoaderOptions {
   int64_t batch_size = 1;
-  bool shuffle = false;     // a fresh permutation per epoch, from (seed, epoch)
+  bool shuffle = false;  // a fresh permutation per epoch, from (seed, epoch)
   bool drop_last = false;
   int64_t max_batches = 0;  // 0 = all
   uint64_t seed = 0;

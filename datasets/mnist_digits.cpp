@@ -169,8 +169,8 @@ std::string read_text(const fs::path& file) {
 fs::path find_idx(const fs::path& dir, const std::string& prefix, const std::string& kind) {
   for (const char* sep : {"-", "."}) {
     for (const char* ext : {"", ".gz"}) {
-      fs::path p = dir / (prefix + "-" + kind + sep + (kind == "images" ? "idx3" : "idx1") +
-                          "-ubyte" + ext);
+      fs::path p =
+          dir / (prefix + "-" + kind + sep + (kind == "images" ? "idx3" : "idx1") + "-ubyte" + ext);
       std::error_code ec;
       if (fs::is_regular_file(p, ec)) return p;
     }
@@ -203,8 +203,8 @@ DigitPool read_idx_digits(const fs::path& images_file, const fs::path& labels_fi
   uint32_t rows = images.read_be32("header");
   uint32_t cols = images.read_be32("header");
   if (rows != kDigitSide || cols != kDigitSide)
-    fail(images_file, "images are " + std::to_string(rows) + "x" + std::to_string(cols) +
-                          ", expected 28x28");
+    fail(images_file,
+         "images are " + std::to_string(rows) + "x" + std::to_string(cols) + ", expected 28x28");
   pool.pixels.resize(size_t(n) * kDigitPixels);
   images.read_exact(pool.pixels.data(), pool.pixels.size(),
                     "pixels (" + std::to_string(n) + " images of 28x28)");
@@ -216,8 +216,8 @@ DigitPool read_idx_digits(const fs::path& images_file, const fs::path& labels_fi
                           " (idx1 unsigned-byte labels)");
   uint32_t n_labels = labels.read_be32("header");
   if (n_labels != n)
-    fail(labels_file, "holds " + std::to_string(n_labels) + " labels but '" +
-                          images_file.string() + "' holds " + std::to_string(n) + " images");
+    fail(labels_file, "holds " + std::to_string(n_labels) + " labels but '" + images_file.string() +
+                          "' holds " + std::to_string(n) + " images");
   pool.labels.resize(n);
   labels.read_exact(pool.labels.data(), n, "labels (" + std::to_string(n) + ")");
   for (size_t i = 0; i < pool.labels.size(); ++i) {
@@ -304,13 +304,15 @@ std::shared_ptr<const DigitPool> shared_mnist_digits(const fs::path& path) {
 }
 
 std::array<std::vector<uint32_t>, 10> split_digit_pool(const DigitPool& pool, Split split,
-                                                        double train_fraction) {
+                                                       double train_fraction) {
   std::array<std::vector<uint32_t>, 10> by_class;
-  for (size_t i = 0; i < pool.size(); ++i) by_class[pool.labels[i]].push_back(static_cast<uint32_t>(i));
+  for (size_t i = 0; i < pool.size(); ++i)
+    by_class[pool.labels[i]].push_back(static_cast<uint32_t>(i));
   std::array<std::vector<uint32_t>, 10> out;
   for (int d = 0; d < 10; ++d) {
     const auto& all = by_class[d];
-    size_t n_train = static_cast<size_t>(std::floor(train_fraction * static_cast<double>(all.size())));
+    size_t n_train =
+        static_cast<size_t>(std::floor(train_fraction * static_cast<double>(all.size())));
     if (split == Split::Train)
       out[d].assign(all.begin(), all.begin() + n_train);
     else

@@ -53,6 +53,6 @@ std::shared_ptr<const DigitPool> shared_mnist_digits(const std::filesystem::path
 // the two splits never share a digit. Returns the pool indices per class (index = digit).
 // Throws DataError if a class has no digit in the requested split.
 std::array<std::vector<uint32_t>, 10> split_digit_pool(const DigitPool& pool, Split split,
-                                                        double train_fraction = 0.8);
+                                                       double train_fraction = 0.8);
 
 }  // namespace pgd::data

@@ -49,8 +49,9 @@ uint64_t expected_bytes(int64_t image_size) {
 
 }  // namespace
 
-std::filesystem::path panda_cache_path(const std::filesystem::path& cache_dir, const std::string& image_id,
-                                       const PandaLevelRule& rule, int64_t image_size) {
+std::filesystem::path panda_cache_path(const std::filesystem::path& cache_dir,
+                                       const std::string& image_id, const PandaLevelRule& rule,
+                                       int64_t image_size) {
   const std::string level = rule.automatic
                                 ? "auto" + std::to_string(std::max(image_size, rule.min_level_side))
                                 : std::to_string(rule.level);
@@ -79,7 +80,8 @@ std::optional<PandaImage> read_panda_cache(const std::filesystem::path& file, in
   img.content_height = hd->content_height;
   img.content_width = hd->content_width;
   img.rgb.resize(static_cast<size_t>(image_size * image_size * 3));
-  if (!in.read(reinterpret_cast<char*>(img.rgb.data()), static_cast<std::streamsize>(img.rgb.size())))
+  if (!in.read(reinterpret_cast<char*>(img.rgb.data()),
+               static_cast<std::streamsize>(img.rgb.size())))
     return std::nullopt;
   return img;
 }
@@ -89,7 +91,9 @@ void write_panda_cache(const std::filesystem::path& file, const PandaImage& imag
     throw DataError("PANDA cache " + file.string() + ": image buffer does not match its size");
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
-  if (ec) throw DataError("PANDA cache " + file.parent_path().string() + ": cannot create: " + ec.message());
+  if (ec)
+    throw DataError("PANDA cache " + file.parent_path().string() +
+                    ": cannot create: " + ec.message());
 
   // Unique per process and per call, so concurrent writers of the same entry never share a file.
   static std::atomic<uint64_t> counter{0};
@@ -106,7 +110,8 @@ void write_panda_cache(const std::filesystem::path& file, const PandaImage& imag
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(h.data()), kHeaderBytes);
-    out.write(reinterpret_cast<const char*>(image.rgb.data()), static_cast<std::streamsize>(image.rgb.size()));
+    out.write(reinterpret_cast<const char*>(image.rgb.data()),
+              static_cast<std::streamsize>(image.rgb.size()));
     out.close();
     if (!out) {
       std::filesystem::remove(tmp, ec);
@@ -117,8 +122,8 @@ void write_panda_cache(const std::filesystem::path& file, const PandaImage& imag
   if (ec) {
     std::error_code ignore;
     std::filesystem::remove(tmp, ignore);
-    throw DataError("PANDA cache " + file.string() + ": cannot rename the temporary file into place: " +
-                    ec.message());
+    throw DataError("PANDA cache " + file.string() +
+                    ": cannot rename the temporary file into place: " + ec.message());
   }
 }
 

@@ -18,8 +18,9 @@
 
 namespace pgd::data {
 
-std::filesystem::path panda_cache_path(const std::filesystem::path& cache_dir, const std::string& image_id,
-                                       const PandaLevelRule& rule, int64_t image_size);
+std::filesystem::path panda_cache_path(const std::filesystem::path& cache_dir,
+                                       const std::string& image_id, const PandaLevelRule& rule,
+                                       int64_t image_size);
 
 // The cached image, or nullopt when the file is absent or not a whole, matching cache entry
 // (wrong magic/version/size, truncated): such an entry is rebuilt, not an error.

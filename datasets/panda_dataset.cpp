@@ -68,9 +68,9 @@ PandaDataset::PandaDataset(PandaOptions options, Split split) : options_(std::mo
     const std::filesystem::path slide = options_.slides_dir / (r.image_id + ".tiff");
     // A cached image stands in for its slide: a cache can be copied to where the slides are not.
     if (!options_.cache_dir.empty() &&
-        panda_cache_present(panda_cache_path(options_.cache_dir, r.image_id, options_.level,
-                                             options_.image_size),
-                            options_.image_size)) {
+        panda_cache_present(
+            panda_cache_path(options_.cache_dir, r.image_id, options_.level, options_.image_size),
+            options_.image_size)) {
       rows_.push_back(std::move(r));
       continue;
     }
@@ -86,7 +86,8 @@ PandaDataset::PandaDataset(PandaOptions options, Split split) : options_(std::mo
       try {
         choose_panda_level(read_slide_levels(slide), options_.level, options_.image_size, slide);
       } catch (const DataError& e) {
-        bad_.push_back({r.image_id, slide, std::string(e.what()) + " (" + where(options_, r) + ")"});
+        bad_.push_back(
+            {r.image_id, slide, std::string(e.what()) + " (" + where(options_, r) + ")"});
         continue;
       }
     }
@@ -136,7 +137,8 @@ torch::Tensor PandaDataset::image(size_t i) const {
   // A table per channel: 256 divisions instead of 3·S² of them.
   float table[3][256];
   for (int c = 0; c < 3; ++c)
-    for (int v = 0; v < 256; ++v) table[c][v] = (static_cast<float>(v) / 255.0f - kPandaMean[c]) / kPandaStd[c];
+    for (int v = 0; v < 256; ++v)
+      table[c][v] = (static_cast<float>(v) / 255.0f - kPandaMean[c]) / kPandaStd[c];
   const uint8_t* src = img.rgb.data();
   const int64_t plane = s * s;
   for (int64_t p = 0; p < plane; ++p) {
@@ -147,7 +149,8 @@ torch::Tensor PandaDataset::image(size_t i) const {
   return out;
 }
 
-std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split split, uint64_t /*seed*/) {
+std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split split,
+                                            uint64_t /*seed*/) {
   PandaOptions o = panda_options(cfg);
   o.csv = resolve_data_path(o.csv.string());
   o.slides_dir = resolve_data_path(o.slides_dir.string());

@@ -24,10 +24,10 @@ struct PandaOptions {
   int64_t image_size = 2048;         // S
   PandaLevelRule level;              // level: auto | <int>, min_level_side
   int64_t folds = 5;
-  int64_t fold = 0;                  // the validation fold
+  int64_t fold = 0;  // the validation fold
   uint64_t split_seed = 42;
   bool skip_bad = false;
-  int64_t limit = 0;                 // > 0: keep the first N samples of the split
+  int64_t limit = 0;  // > 0: keep the first N samples of the split
 };
 
 // Reads and checks the keys; ConfigError names the key. csv and slides_dir are required; the
@@ -53,7 +53,7 @@ class PandaDataset final : public Dataset {
   size_t size() const override { return rows_.size(); }
   int64_t num_classes() const override { return kPandaNumGrades; }
   int64_t image_size() const override { return options_.image_size; }
-  int64_t label(size_t i) const override;  // isup_grade
+  int64_t label(size_t i) const override;          // isup_grade
   std::string sample_id(size_t i) const override;  // image_id
   // 3×S×S float, (rgb/255 - kPandaMean) / kPandaStd. Cached when cache_dir is set. Thread-safe:
   // each call opens its own OpenSlide handle. DataError names the slide on decode errors.
@@ -76,8 +76,10 @@ class PandaDataset final : public Dataset {
 
 // cfg: the `dataset` section (name: panda); see experiments/dataset/panda.yaml for the keys.
 // csv, slides_dir and cache_dir go through resolve_data_path (a cache folder that exists in
-// neither place is made under the working directory). `seed` is unused: the split follows dataset.split_seed so that
-// runs with different training seeds validate on the same slides, and nothing else is random.
-std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split split, uint64_t seed);
+// neither place is made under the working directory). `seed` is unused: the split follows
+// dataset.split_seed so that runs with different training seeds validate on the same slides, and
+// nothing else is random.
+std::unique_ptr<Dataset> make_panda_dataset(const config::ConfigView& cfg, Split split,
+                                            uint64_t seed);
 
 }  // namespace pgd::data

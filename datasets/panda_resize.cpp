@@ -8,9 +8,7 @@
 namespace pgd::data {
 namespace {
 
-uint8_t to_u8(float v) {
-  return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
-}
+uint8_t to_u8(float v) { return static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L)); }
 
 // For each output cell o of an axis of n_in → n_out (n_out <= n_in): the input cells it covers
 // and their weights (covered fraction / ratio), which sum to 1 per output cell.
@@ -113,8 +111,8 @@ std::vector<uint8_t> resize_rgb_area(const std::vector<uint8_t>& rgb, int64_t in
   return resizer.finish();
 }
 
-std::vector<uint8_t> resize_rgb_bilinear(const std::vector<uint8_t>& rgb, int64_t in_h, int64_t in_w,
-                                         int64_t out_h, int64_t out_w) {
+std::vector<uint8_t> resize_rgb_bilinear(const std::vector<uint8_t>& rgb, int64_t in_h,
+                                         int64_t in_w, int64_t out_h, int64_t out_w) {
   if (in_h < 1 || in_w < 1 || out_h < 1 || out_w < 1)
     throw std::invalid_argument("resize_rgb_bilinear: sizes must be positive");
   struct Sample {

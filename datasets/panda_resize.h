@@ -51,7 +51,7 @@ std::vector<uint8_t> resize_rgb_area(const std::vector<uint8_t>& rgb, int64_t in
 // Bilinear with pixel centres aligned (align_corners = false, as OpenCV INTER_LINEAR and
 // torch's interpolate): source coordinate (o + 0.5) * in/out - 0.5, clamped to the image.
 // rgb: in_h×in_w×3 → out_h×out_w×3, any sizes >= 1.
-std::vector<uint8_t> resize_rgb_bilinear(const std::vector<uint8_t>& rgb, int64_t in_h, int64_t in_w,
-                                         int64_t out_h, int64_t out_w);
+std::vector<uint8_t> resize_rgb_bilinear(const std::vector<uint8_t>& rgb, int64_t in_h,
+                                         int64_t in_w, int64_t out_h, int64_t out_w);
 
 }  // namespace pgd::data

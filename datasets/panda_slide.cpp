@@ -78,8 +78,8 @@ class Slide {
   }
 
   // Rows [y, y+rows) of `level` as RGB on white, into rgb (rows×width×3). argb is scratch.
-  void read_rows(int32_t level, const SlideLevel& lv, int64_t y, int64_t rows, std::vector<uint32_t>& argb,
-                 uint8_t* rgb) const {
+  void read_rows(int32_t level, const SlideLevel& lv, int64_t y, int64_t rows,
+                 std::vector<uint32_t>& argb, uint8_t* rgb) const {
     argb.resize(static_cast<size_t>(rows * lv.width));
     // Level-0 coordinates: exact for an integer downsample (see strip_rows for the others).
     const int64_t y0 = std::llround(static_cast<double>(y) * lv.downsample);

@@ -138,8 +138,9 @@ std::vector<PandaRow> parse_panda_csv(const std::string& text, const std::string
   auto required = [&](const char* name) {
     auto it = column.find(name);
     if (it == column.end())
-      fail(source, header.line, std::string("header lacks the column '") + name +
-                                    "' (expected image_id,data_provider,isup_grade,gleason_score)");
+      fail(source, header.line,
+           std::string("header lacks the column '") + name +
+               "' (expected image_id,data_provider,isup_grade,gleason_score)");
     return it->second;
   };
   auto optional = [&](const char* name) {
@@ -157,24 +158,27 @@ std::vector<PandaRow> parse_panda_csv(const std::string& text, const std::string
   for (size_t r = 1; r < records.size(); ++r) {
     const Record& rec = records[r];
     if (rec.fields.size() != header.fields.size())
-      fail(source, rec.line, "expected " + std::to_string(header.fields.size()) + " columns (" +
-                                 "as the header), found " + std::to_string(rec.fields.size()));
+      fail(source, rec.line,
+           "expected " + std::to_string(header.fields.size()) + " columns (" +
+               "as the header), found " + std::to_string(rec.fields.size()));
     PandaRow row;
     row.line = rec.line;
     row.image_id = trim(rec.fields[c_id]);
     if (!safe_id(row.image_id))
-      fail(source, rec.line, "image_id '" + row.image_id +
-                                 "' is empty or has characters other than letters, digits, '_', '-', '.'");
+      fail(source, rec.line,
+           "image_id '" + row.image_id +
+               "' is empty or has characters other than letters, digits, '_', '-', '.'");
     const std::string grade = trim(rec.fields[c_grade]);
     if (!parse_grade(grade, &row.isup_grade))
-      fail(source, rec.line, "isup_grade '" + grade + "' of '" + row.image_id +
-                                 "' is not an integer in 0..5");
+      fail(source, rec.line,
+           "isup_grade '" + grade + "' of '" + row.image_id + "' is not an integer in 0..5");
     if (c_provider != std::string::npos) row.data_provider = trim(rec.fields[c_provider]);
     if (c_gleason != std::string::npos) row.gleason_score = trim(rec.fields[c_gleason]);
     auto [it, fresh] = seen.emplace(row.image_id, rec.line);
     if (!fresh)
-      fail(source, rec.line, "duplicate image_id '" + row.image_id + "' (first on line " +
-                                 std::to_string(it->second) + ")");
+      fail(source, rec.line,
+           "duplicate image_id '" + row.image_id + "' (first on line " +
+               std::to_string(it->second) + ")");
     rows.push_back(std::move(row));
   }
   if (rows.empty()) fail(source, header.line, "header but no rows");
@@ -213,6 +217,5 @@ std::vector<int64_t> stratified_folds(const std::vector<int64_t>& grades, int64_
   }
   return fold_of;
 }
-
 
 }  // namespace pgd::data

@@ -9,9 +9,10 @@
 namespace pgd::data {
 
 struct PandaRow {
-  std::string image_id;       // slide file stem: <slides_dir>/<image_id>.tiff
-  std::string data_provider;  // "karolinska" | "radboud" in the real data; "" if the column is absent
-  int64_t isup_grade = 0;     // 0..5, the label
+  std::string image_id;  // slide file stem: <slides_dir>/<image_id>.tiff
+  std::string
+      data_provider;       // "karolinska" | "radboud" in the real data; "" if the column is absent
+  int64_t isup_grade = 0;  // 0..5, the label
   std::string gleason_score;  // kept as text ("3+4", "negative"); "" if the column is absent
   int64_t line = 0;           // 1-based line of the row in the file, for error messages
 };

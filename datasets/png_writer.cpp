@@ -34,7 +34,8 @@ void put_chunk(std::vector<uint8_t>& out, const char type[4], const uint8_t* dat
 
 }  // namespace
 
-std::vector<uint8_t> encode_png(const uint8_t* pixels, int64_t width, int64_t height, int channels) {
+std::vector<uint8_t> encode_png(const uint8_t* pixels, int64_t width, int64_t height,
+                                int channels) {
   if (width < 1 || height < 1 || width > 0x7fffffff || height > 0x7fffffff)
     throw std::invalid_argument("PNG: width and height must be in [1, 2^31-1], got " +
                                 std::to_string(width) + "x" + std::to_string(height));
@@ -53,18 +54,19 @@ std::vector<uint8_t> encode_png(const uint8_t* pixels, int64_t width, int64_t he
   uLongf packed_size = compressBound(static_cast<uLong>(raw.size()));
   std::vector<uint8_t> packed(packed_size);
   int rc = compress2(packed.data(), &packed_size, raw.data(), static_cast<uLong>(raw.size()), 6);
-  if (rc != Z_OK) throw std::runtime_error("PNG: zlib compress2 failed with code " + std::to_string(rc));
+  if (rc != Z_OK)
+    throw std::runtime_error("PNG: zlib compress2 failed with code " + std::to_string(rc));
   packed.resize(packed_size);
 
   std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   std::vector<uint8_t> ihdr;
   put_be32(ihdr, static_cast<uint32_t>(width));
   put_be32(ihdr, static_cast<uint32_t>(height));
-  ihdr.push_back(8);                       // bit depth
-  ihdr.push_back(channels == 1 ? 0 : 2);   // colour type: gray or truecolour
-  ihdr.push_back(0);                       // compression: deflate
-  ihdr.push_back(0);                       // filter method 0
-  ihdr.push_back(0);                       // no interlace
+  ihdr.push_back(8);                      // bit depth
+  ihdr.push_back(channels == 1 ? 0 : 2);  // colour type: gray or truecolour
+  ihdr.push_back(0);                      // compression: deflate
+  ihdr.push_back(0);                      // filter method 0
+  ihdr.push_back(0);                      // no interlace
   put_chunk(png, "IHDR", ihdr.data(), ihdr.size());
   put_chunk(png, "IDAT", packed.data(), packed.size());
   put_chunk(png, "IEND", nullptr, 0);

@@ -53,8 +53,10 @@ void write_level(TIFF* tif, const std::filesystem::path& path, const TiffMessage
   const auto w32 = static_cast<uint32_t>(width);
   const auto h32 = static_cast<uint32_t>(height);
   const int64_t tile_w = tile_side(tile, width), tile_h = tile_side(tile, height);
-  bool ok = TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, w32) && TIFFSetField(tif, TIFFTAG_IMAGELENGTH, h32) &&
-            TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8) && TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 3) &&
+  bool ok = TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, w32) &&
+            TIFFSetField(tif, TIFFTAG_IMAGELENGTH, h32) &&
+            TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8) &&
+            TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 3) &&
             TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG) &&
             TIFFSetField(tif, TIFFTAG_TILEWIDTH, static_cast<uint32_t>(tile_w)) &&
             TIFFSetField(tif, TIFFTAG_TILELENGTH, static_cast<uint32_t>(tile_h));
@@ -89,7 +91,8 @@ void write_level(TIFF* tif, const std::filesystem::path& path, const TiffMessage
           dst[x * 3 + 2] = src_row[sx * 3 + 2];
         }
       }
-      if (TIFFWriteTile(tif, buf.data(), static_cast<uint32_t>(tx), static_cast<uint32_t>(ty), 0, 0) < 0)
+      if (TIFFWriteTile(tif, buf.data(), static_cast<uint32_t>(tx), static_cast<uint32_t>(ty), 0,
+                        0) < 0)
         fail(path, "writing a tile of level " + std::to_string(level), messages);
     }
   }
@@ -117,7 +120,8 @@ std::vector<uint8_t> halve_rgb(const std::vector<uint8_t>& rgb, int64_t height, 
 }
 
 void write_pyramid_tiff(const std::filesystem::path& path, const std::vector<uint8_t>& rgb,
-                        int64_t height, int64_t width, int levels, int tile, Compression compression) {
+                        int64_t height, int64_t width, int levels, int tile,
+                        Compression compression) {
   if (height <= 0 || width <= 0 || height > UINT32_MAX || width > UINT32_MAX)
     throw std::invalid_argument("write_pyramid_tiff: bad size " + std::to_string(height) + "x" +
                                 std::to_string(width));
@@ -151,7 +155,8 @@ void write_pyramid_tiff(const std::filesystem::path& path, const std::vector<uin
         h = (h + 1) / 2;
         w = (w + 1) / 2;
       }
-      write_level(tif, path, messages, level == 0 ? rgb : level_rgb, h, w, level, tile, compression);
+      write_level(tif, path, messages, level == 0 ? rgb : level_rgb, h, w, level, tile,
+                  compression);
     }
   } catch (...) {
     TIFFClose(tif);

@@ -23,13 +23,16 @@ inline uint64_t hash_combine(uint64_t a, uint64_t b) { return splitmix64(a ^ spl
 
 // Streams of different consumers (UltraMNIST images, synthetic images, loader shuffles) are told
 // apart by a domain word, so the same (seed, index) never gives two consumers correlated draws.
-enum class RngDomain : uint64_t { UltraMnist = 0x756d6e6973ULL, Synthetic = 0x73796e7468ULL,
-                                  Shuffle = 0x7368756666ULL };
+enum class RngDomain : uint64_t {
+  UltraMnist = 0x756d6e6973ULL,
+  Synthetic = 0x73796e7468ULL,
+  Shuffle = 0x7368756666ULL
+};
 
 inline std::mt19937_64 make_sample_rng(uint64_t seed, RngDomain domain, uint64_t split,
                                        uint64_t index) {
-  uint64_t key = hash_combine(hash_combine(hash_combine(seed, static_cast<uint64_t>(domain)), split),
-                              index);
+  uint64_t key =
+      hash_combine(hash_combine(hash_combine(seed, static_cast<uint64_t>(domain)), split), index);
   return std::mt19937_64(key);
 }
 

@@ -58,7 +58,8 @@ torch::Tensor SyntheticDataset::image(size_t i) const {
   for (int64_t k = 0; k <= cls; ++k) {
     int64_t x = uniform_int(rng, 0, s - side);
     int64_t y = uniform_int(rng, 0, s - side);
-    for (int64_t r = y; r < y + side; ++r) std::fill(plane + r * s + x, plane + r * s + x + side, bright);
+    for (int64_t r = y; r < y + side; ++r)
+      std::fill(plane + r * s + x, plane + r * s + x + side, bright);
   }
   std::memcpy(plane + n, plane, n * sizeof(float));
   std::memcpy(plane + 2 * n, plane, n * sizeof(float));
@@ -69,7 +70,8 @@ std::unique_ptr<SyntheticDataset> make_synthetic_dataset(const config::ConfigVie
                                                          uint64_t seed) {
   int64_t image_size = cfg.get_int_in("image_size", 1, 1 << 16);
   int64_t num_classes = cfg.get_int_in("num_classes", 1, 1 << 20);
-  int64_t size = cfg.get_int_in(split == Split::Train ? "train_size" : "val_size", 0, int64_t(1) << 40);
+  int64_t size =
+      cfg.get_int_in(split == Split::Train ? "train_size" : "val_size", 0, int64_t(1) << 40);
   return std::make_unique<SyntheticDataset>(image_size, num_classes, static_cast<size_t>(size),
                                             split, seed);
 }

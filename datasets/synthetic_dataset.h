@@ -19,14 +19,15 @@ class SyntheticDataset : public Dataset {
   static constexpr float kMean = 0.5f;
   static constexpr float kStd = 0.25f;
 
-  SyntheticDataset(int64_t image_size, int64_t num_classes, size_t size, Split split, uint64_t seed);
+  SyntheticDataset(int64_t image_size, int64_t num_classes, size_t size, Split split,
+                   uint64_t seed);
 
   size_t size() const override { return size_; }
   int64_t num_classes() const override { return num_classes_; }
   int64_t image_size() const override { return image_size_; }
   int64_t label(size_t i) const override;
   std::string sample_id(size_t i) const override;  // "synthetic/<split>/<i>"
-  torch::Tensor image(size_t i) const override;     // 3×S×S float32
+  torch::Tensor image(size_t i) const override;    // 3×S×S float32
 
   int64_t square_side() const;
 

@@ -8,9 +8,9 @@
 namespace pgd::data {
 
 struct SyntheticSlidesOptions {
-  int64_t slides_per_grade = 8;   // 6 grades (ISUP 0-5)
-  int64_t side = 1024;            // long side of level 0
-  int levels = 3;                 // pyramid levels, each half the previous
+  int64_t slides_per_grade = 8;  // 6 grades (ISUP 0-5)
+  int64_t side = 1024;           // long side of level 0
+  int levels = 3;                // pyramid levels, each half the previous
   uint64_t seed = 42;
 };
 
@@ -18,6 +18,7 @@ struct SyntheticSlidesOptions {
 // blobs on white with a grade-dependent count of dark "gland" spots and aspect ratios from
 // 0.6 to 1. Deterministic in the seed. Skips the work when the CSV already exists with the
 // same options (a stamp file records them). Throws DataError naming the path on I/O failure.
-void write_synthetic_slides(const std::filesystem::path& out_dir, const SyntheticSlidesOptions& options);
+void write_synthetic_slides(const std::filesystem::path& out_dir,
+                            const SyntheticSlidesOptions& options);
 
 }  // namespace pgd::data

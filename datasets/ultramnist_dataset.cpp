@@ -46,9 +46,9 @@ void write_cached(const fs::path& file, const std::vector<uint8_t>& bytes) {
   tmp += ".tmp" + hex16(tag);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out)
-      throw DataError("UltraMNIST cache: cannot write '" + tmp.string() + "'");
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw DataError("UltraMNIST cache: cannot write '" + tmp.string() + "'");
   }
   fs::rename(tmp, file, ec);
   if (ec) {
@@ -161,8 +161,8 @@ std::unique_ptr<UltraMnistDataset> make_ultramnist_dataset(const config::ConfigV
   fs::path mnist = resolve_data_path(cfg.get_string("mnist_path"));
   std::optional<fs::path> cache;
   if (!cfg.is_null("cache_dir")) cache = resolve_data_path(cfg.get_string("cache_dir"));
-  auto generator =
-      std::make_shared<const UltraMnistGenerator>(std::move(params), shared_mnist_digits(mnist), seed);
+  auto generator = std::make_shared<const UltraMnistGenerator>(std::move(params),
+                                                               shared_mnist_digits(mnist), seed);
   return std::make_unique<UltraMnistDataset>(std::move(generator), split, per_class, cache);
 }
 

@@ -29,7 +29,8 @@ class UltraMnistDataset : public Dataset {
   // cache_dir/ultramnist-<key>/<split>/<i>.u8 (image_size² raw bytes), where <key> hashes the
   // parameters, the seed and the digit pool's content.
   UltraMnistDataset(std::shared_ptr<const UltraMnistGenerator> generator, Split split,
-                    int64_t per_class, std::optional<std::filesystem::path> cache_dir = std::nullopt);
+                    int64_t per_class,
+                    std::optional<std::filesystem::path> cache_dir = std::nullopt);
 
   size_t size() const override { return size_; }
   int64_t num_classes() const override { return generator_->params().num_classes; }

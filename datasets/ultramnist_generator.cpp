@@ -21,7 +21,8 @@ namespace {
 uint64_t split_word(Split s) { return s == Split::Train ? 0 : 1; }
 
 bool boxes_overlap(const DigitPlacement& a, int64_t x, int64_t y, int64_t side) {
-  // Half-open pixel ranges [x, x+side): sharing an edge row is an overlap only if a pixel is shared.
+  // Half-open pixel ranges [x, x+side): sharing an edge row is an overlap only if a pixel is
+  // shared.
   return a.x < x + side && x < a.x + a.side && a.y < y + side && y < a.y + a.side;
 }
 
@@ -63,12 +64,14 @@ AreaTaps area_taps(int64_t src_side, int64_t dst_side) {
     double sum = 0;
     size_t begin = t.weights.size();
     for (int64_t k = k0; k < k1; ++k) {
-      double w = std::min(end, static_cast<double>(k + 1)) - std::max(start, static_cast<double>(k));
+      double w =
+          std::min(end, static_cast<double>(k + 1)) - std::max(start, static_cast<double>(k));
       t.weights.push_back(static_cast<float>(std::max(w, 0.0)));
       sum += std::max(w, 0.0);
     }
     // Normalize by the covered length so weights sum to 1 even where fp rounding trims an end.
-    for (size_t q = begin; q < t.weights.size(); ++q) t.weights[q] = static_cast<float>(t.weights[q] / sum);
+    for (size_t q = begin; q < t.weights.size(); ++q)
+      t.weights[q] = static_cast<float>(t.weights[q] / sum);
   }
   t.offset[dst_side] = static_cast<int64_t>(t.weights.size());
   return t;
@@ -93,8 +96,9 @@ void UltraMnistParams::validate(const std::string& p) const {
   if (scale_max < scale_min)
     bad_param(p, "scale_max", s(scale_max), "an integer >= scale_min = " + s(scale_min));
   if (28 * scale_max > canvas_size)
-    bad_param(p, "scale_max", s(scale_max),
-              "at most canvas_size / 28 = " + s(canvas_size / 28) + " (a digit must fit the canvas)");
+    bad_param(
+        p, "scale_max", s(scale_max),
+        "at most canvas_size / 28 = " + s(canvas_size / 28) + " (a digit must fit the canvas)");
   const size_t n = static_cast<size_t>(scale_max - scale_min + 1);
   double total = 0;
   for (double w : scale_weights) {
@@ -181,10 +185,12 @@ UltraMnistParams ultramnist_needle_preset() {
   return p;
 }
 
-std::vector<std::vector<int>> digit_multisets(int64_t total, int64_t digits_min, int64_t digits_max) {
+std::vector<std::vector<int>> digit_multisets(int64_t total, int64_t digits_min,
+                                              int64_t digits_max) {
   std::vector<std::vector<int>> out;
   std::vector<int> prefix;
-  for (int64_t len = digits_min; len <= digits_max; ++len) enumerate_multisets(total, len, 0, prefix, out);
+  for (int64_t len = digits_min; len <= digits_max; ++len)
+    enumerate_multisets(total, len, 0, prefix, out);
   return out;
 }
 

@@ -64,7 +64,8 @@ std::vector<double> v_shape_weights(int64_t scale_min, int64_t scale_max);
 
 // As published: 4000² canvas, 28 classes, 3–5 digits, factors 1..75 with V-shaped weights.
 UltraMnistParams ultramnist_preset();
-// The PatchGD code's variant: 512² canvas, 10 classes, 3–5 digits, factors 1..9, [5,4,3,2,1,1,2,3,4].
+// The PatchGD code's variant: 512² canvas, 10 classes, 3–5 digits, factors 1..9,
+// [5,4,3,2,1,1,2,3,4].
 UltraMnistParams ultramnist10_preset();
 // Ours, for CPU-sized experiments that need resolution: one 28×28 MNIST digit (the class) at a
 // random place on a 64² canvas. Area-averaged 4× (16²), the digit is 7 px wide, and after an
@@ -72,15 +73,16 @@ UltraMnistParams ultramnist10_preset();
 UltraMnistParams ultramnist_needle_preset();
 
 // The multisets (sorted ascending) of digits_min..digits_max digits, each 0..9, with sum `total`.
-std::vector<std::vector<int>> digit_multisets(int64_t total, int64_t digits_min, int64_t digits_max);
+std::vector<std::vector<int>> digit_multisets(int64_t total, int64_t digits_min,
+                                              int64_t digits_max);
 
 struct DigitPlacement {
-  int digit = 0;          // 0..9
+  int digit = 0;             // 0..9
   uint32_t mnist_index = 0;  // index into the DigitPool
-  int64_t scale = 1;      // factor drawn, scale_min..scale_max
-  int64_t side = 28;      // box side in canvas pixels: 28·scale, or 14 for the half-size case
-  int64_t x = 0;          // left column of the box in the canvas
-  int64_t y = 0;          // top row of the box in the canvas
+  int64_t scale = 1;         // factor drawn, scale_min..scale_max
+  int64_t side = 28;         // box side in canvas pixels: 28·scale, or 14 for the half-size case
+  int64_t x = 0;             // left column of the box in the canvas
+  int64_t y = 0;             // top row of the box in the canvas
 };
 
 // What one image holds, for labels, tests and the preview manifest.
@@ -92,7 +94,8 @@ struct UltraMnistSample {
 class UltraMnistGenerator {
  public:
   // `pool` is shared with other generators; `seed` picks the dataset.
-  UltraMnistGenerator(UltraMnistParams params, std::shared_ptr<const DigitPool> pool, uint64_t seed);
+  UltraMnistGenerator(UltraMnistParams params, std::shared_ptr<const DigitPool> pool,
+                      uint64_t seed);
 
   const UltraMnistParams& params() const { return params_; }
   uint64_t seed() const { return seed_; }
@@ -123,7 +126,7 @@ class UltraMnistGenerator {
   UltraMnistParams params_;
   std::shared_ptr<const DigitPool> pool_;
   uint64_t seed_;
-  std::vector<double> scale_cdf_;                       // cumulative, last = total weight
+  std::vector<double> scale_cdf_;                         // cumulative, last = total weight
   std::vector<std::vector<std::vector<int>>> multisets_;  // [label] → multisets
   std::array<std::vector<uint32_t>, 10> train_digits_;
   std::array<std::vector<uint32_t>, 10> val_digits_;

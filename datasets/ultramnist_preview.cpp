@@ -27,7 +27,8 @@ std::string scale_text(int64_t side) {
 }  // namespace
 
 std::string ultramnist_manifest_row(const std::string& file, Split split, uint64_t index,
-                                    const UltraMnistSample& sample, const UltraMnistParams& params) {
+                                    const UltraMnistSample& sample,
+                                    const UltraMnistParams& params) {
   const double k = static_cast<double>(params.image_size) / static_cast<double>(params.canvas_size);
   std::ostringstream digits, scales, boxes, canvas_boxes;
   for (size_t n = 0; n < sample.digits.size(); ++n) {
@@ -48,14 +49,16 @@ std::string ultramnist_manifest_row(const std::string& file, Split split, uint64
 void write_ultramnist_previews(const config::ConfigView& dataset_cfg, Split split, uint64_t seed,
                                const fs::path& out_dir, int64_t count) {
   dataset_cfg.get_choice("name", ultramnist_family_names());
-  if (count < 0) throw config::ConfigError("preview count " + std::to_string(count) + " is negative");
+  if (count < 0)
+    throw config::ConfigError("preview count " + std::to_string(count) + " is negative");
   auto dataset = make_ultramnist_dataset(dataset_cfg, split, seed);
   const UltraMnistGenerator& gen = dataset->generator();
   const int64_t s = gen.params().image_size;
 
   std::error_code ec;
   fs::create_directories(out_dir, ec);
-  if (ec) throw DataError("previews: cannot create folder '" + out_dir.string() + "': " + ec.message());
+  if (ec)
+    throw DataError("previews: cannot create folder '" + out_dir.string() + "': " + ec.message());
   const fs::path manifest_path = out_dir / "manifest.csv";
   std::ofstream manifest(manifest_path, std::ios::trunc);
   if (!manifest) throw DataError("previews: cannot write '" + manifest_path.string() + "'");

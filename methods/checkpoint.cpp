@@ -112,15 +112,16 @@ torch::Tensor read_checkpoint(const std::string& path, torch::nn::Module& model,
     throw std::runtime_error("checkpoint '" + path + "' holds no model");
   std::vector<std::string> offenders;
   std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;  // (model tensor, file tensor)
-  visit(model, &model_archive, "", [&](const std::string& name, const torch::Tensor& target,
-                                       const torch::Tensor& found) {
-    if (!found.defined())
-      offenders.push_back(name + " missing");
-    else if (found.sizes() != target.sizes())
-      offenders.push_back(name + " is " + shape_text(found) + ", model has " + shape_text(target));
-    else
-      copies.emplace_back(target, found);
-  });
+  visit(model, &model_archive, "",
+        [&](const std::string& name, const torch::Tensor& target, const torch::Tensor& found) {
+          if (!found.defined())
+            offenders.push_back(name + " missing");
+          else if (found.sizes() != target.sizes())
+            offenders.push_back(name + " is " + shape_text(found) + ", model has " +
+                                shape_text(target));
+          else
+            copies.emplace_back(target, found);
+        });
   if (!offenders.empty())
     throw_offenders(path, "does not fit this model (another configuration?)", offenders);
   for (auto& [target, source] : copies) copy_into(target, source);
@@ -131,7 +132,8 @@ torch::Tensor read_checkpoint(const std::string& path, torch::nn::Module& model,
   optimizer.load(optimizer_archive);
 
   torch::Tensor global_state;
-  if (archive.try_read("global_rng_state", global_state)) set_default_cpu_generator_state(global_state);
+  if (archive.try_read("global_rng_state", global_state))
+    set_default_cpu_generator_state(global_state);
   torch::Tensor rng_state;
   if (!archive.try_read("rng_state", rng_state)) rng_state = torch::Tensor();
   return rng_state;
@@ -147,22 +149,22 @@ WeightLoadReport read_weights(const std::string& path, torch::nn::Module& model,
   std::vector<std::string> offenders;
   std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;  // (model tensor, file tensor)
   int64_t required_found = 0;
-  visit(model, &model_archive, "", [&](const std::string& name, const torch::Tensor& target,
-                                       const torch::Tensor& found) {
-    const bool required = name.compare(0, required_prefix.size(), required_prefix) == 0;
-    const bool fits = found.defined() && found.sizes() == target.sizes();
-    if (required && found.defined()) ++required_found;
-    if (fits) {
-      copies.emplace_back(target, found);
-      report.loaded.push_back(name);
-    } else if (required) {
-      offenders.push_back(found.defined() ? name + " is " + shape_text(found) + ", model has " +
-                                                shape_text(target)
-                                          : name + " missing");
-    } else {
-      report.skipped.push_back(name);
-    }
-  });
+  visit(model, &model_archive, "",
+        [&](const std::string& name, const torch::Tensor& target, const torch::Tensor& found) {
+          const bool required = name.compare(0, required_prefix.size(), required_prefix) == 0;
+          const bool fits = found.defined() && found.sizes() == target.sizes();
+          if (required && found.defined()) ++required_found;
+          if (fits) {
+            copies.emplace_back(target, found);
+            report.loaded.push_back(name);
+          } else if (required) {
+            offenders.push_back(found.defined() ? name + " is " + shape_text(found) +
+                                                      ", model has " + shape_text(target)
+                                                : name + " missing");
+          } else {
+            report.skipped.push_back(name);
+          }
+        });
   if (required_found == 0)
     throw std::runtime_error("checkpoint '" + path + "': no tensor under '" + required_prefix +
                              "' matches this model (a checkpoint of another backbone?)");

@@ -21,8 +21,8 @@ void write_checkpoint(const std::string& path, const torch::nn::Module& model,
 // For resuming the same run: every model tensor must be in the file with the same shape (throws
 // std::runtime_error naming the first offenders). Tensors are copied into the existing ones,
 // so the optimizer keeps pointing at the model's parameters. Restores the default CPU generator
-// when the file holds its state (files written before it did resume without). Returns the saved rng state
-// (undefined when the file has none). `device`: where the optimizer state is loaded to.
+// when the file holds its state (files written before it did resume without). Returns the saved rng
+// state (undefined when the file has none). `device`: where the optimizer state is loaded to.
 torch::Tensor read_checkpoint(const std::string& path, torch::nn::Module& model,
                               ScheduledAdam& optimizer, torch::Device device);
 

@@ -20,12 +20,12 @@
 namespace pgd::methods {
 
 struct LatentHeadOptions {
-  int64_t latent_dim = 256;   // D: input channels
-  int64_t channels = 256;     // C
-  int64_t layers = 4;         // L >= 1
-  double dropout = 0.2;       // Dropout2d p; 0 leaves the dropout modules out
+  int64_t latent_dim = 256;  // D: input channels
+  int64_t channels = 256;    // C
+  int64_t layers = 4;        // L >= 1
+  double dropout = 0.2;      // Dropout2d p; 0 leaves the dropout modules out
   int64_t num_classes = 10;
-  int64_t grid_h = 16;        // input map height (N for PatchGD)
+  int64_t grid_h = 16;  // input map height (N for PatchGD)
   int64_t grid_w = 16;
 };
 
@@ -43,7 +43,7 @@ struct LatentHeadImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& z);
 
   LatentHeadOptions options;
-  torch::nn::ModuleList layers{nullptr};       // registered: layers.<i>.<j>
+  torch::nn::ModuleList layers{nullptr};      // registered: layers.<i>.<j>
   std::vector<torch::nn::Sequential> blocks;  // the same blocks, typed for forward
   torch::nn::Linear linear{nullptr};
 };

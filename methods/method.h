@@ -12,16 +12,16 @@
 namespace pgd::methods {
 
 struct TrainStepResult {
-  double loss = 0;               // mean cross-entropy of the batch (PatchGD: last inner iteration)
-  int64_t correct = 0;           // correct predictions (PatchGD: last inner iteration's logits)
-  int64_t count = 0;             // images in the batch
-  int64_t optimizer_steps = 0;   // optimizer updates made for this batch
+  double loss = 0;              // mean cross-entropy of the batch (PatchGD: last inner iteration)
+  int64_t correct = 0;          // correct predictions (PatchGD: last inner iteration's logits)
+  int64_t count = 0;            // images in the batch
+  int64_t optimizer_steps = 0;  // optimizer updates made for this batch
 };
 
 struct MethodContext {
   int64_t num_classes = 0;
   int64_t image_size = 0;
-  int64_t steps_per_epoch = 1;   // batches per epoch (drives the lr schedule)
+  int64_t steps_per_epoch = 1;  // batches per epoch (drives the lr schedule)
   torch::Device device = torch::kCPU;
 };
 

@@ -66,9 +66,12 @@ bool is_dropout(const torch::nn::Module& m) {
 }
 
 void reset_norm(torch::nn::Module& m) {
-  if (auto* bn = dynamic_cast<torch::nn::BatchNorm1dImpl*>(&m)) bn->reset_running_stats();
-  else if (auto* bn2 = dynamic_cast<torch::nn::BatchNorm2dImpl*>(&m)) bn2->reset_running_stats();
-  else if (auto* bn3 = dynamic_cast<torch::nn::BatchNorm3dImpl*>(&m)) bn3->reset_running_stats();
+  if (auto* bn = dynamic_cast<torch::nn::BatchNorm1dImpl*>(&m))
+    bn->reset_running_stats();
+  else if (auto* bn2 = dynamic_cast<torch::nn::BatchNorm2dImpl*>(&m))
+    bn2->reset_running_stats();
+  else if (auto* bn3 = dynamic_cast<torch::nn::BatchNorm3dImpl*>(&m))
+    bn3->reset_running_stats();
 }
 
 }  // namespace
@@ -121,15 +124,12 @@ NetworkMethod::NetworkMethod(const config::ConfigView& cfg, const MethodContext&
   std::vector<torch::Tensor> head_params;
   if (!network_->head.is_empty()) head_params = network_->head->parameters();
   const auto train = cfg.at("train");
-  optimizer_ = std::make_unique<ScheduledAdam>(network_->backbone->parameters(),
-                                               std::move(head_params),
-                                               make_optimizer_settings(train),
-                                               make_lr_schedule(train, ctx.steps_per_epoch));
+  optimizer_ = std::make_unique<ScheduledAdam>(
+      network_->backbone->parameters(), std::move(head_params), make_optimizer_settings(train),
+      make_lr_schedule(train, ctx.steps_per_epoch));
 }
 
-int64_t NetworkMethod::parameter_count() const {
-  return backbones::count_parameters(*network_);
-}
+int64_t NetworkMethod::parameter_count() const { return backbones::count_parameters(*network_); }
 
 void NetworkMethod::set_train_mode() {
   network_->train();

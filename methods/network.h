@@ -68,7 +68,9 @@ class NetworkMethod : public Method {
 
   // A batch of images or patches in the layout the convolutions' weights use (a copy only when
   // the layouts differ).
-  torch::Tensor in_model_layout(const torch::Tensor& x) const { return x.contiguous(memory_format_); }
+  torch::Tensor in_model_layout(const torch::Tensor& x) const {
+    return x.contiguous(memory_format_);
+  }
 
   // Moves the network to ctx.device and builds the optimizer over its backbone and head groups.
   // `seed` seeds the method's own generator (PatchGD's patch permutations).

@@ -18,8 +18,8 @@ Network build_patchgd_network(const config::ConfigView& cfg, const MethodContext
                               const PatchGdSettings& s) {
   auto backbone =
       make_configured_backbone(cfg, ctx, backbones::BackboneMode::Encoder, s.latent_dim);
-  auto options = make_latent_head_options(cfg.at("head"), s.latent_dim, ctx.num_classes, s.grid,
-                                          s.grid);
+  auto options =
+      make_latent_head_options(cfg.at("head"), s.latent_dim, ctx.num_classes, s.grid, s.grid);
   return Network(backbone, LatentHead(options));
 }
 
@@ -47,12 +47,10 @@ PatchGdSettings read_patchgd_settings(const config::ConfigView& cfg, int64_t ima
   return s;
 }
 
-PatchGradientDescent::PatchGradientDescent(const config::ConfigView& cfg,
-                                           const MethodContext& ctx)
+PatchGradientDescent::PatchGradientDescent(const config::ConfigView& cfg, const MethodContext& ctx)
     : PatchGradientDescent(cfg, ctx, read_patchgd_settings(cfg, ctx.image_size)) {}
 
-PatchGradientDescent::PatchGradientDescent(const config::ConfigView& cfg,
-                                           const MethodContext& ctx,
+PatchGradientDescent::PatchGradientDescent(const config::ConfigView& cfg, const MethodContext& ctx,
                                            const PatchGdSettings& settings)
     : NetworkMethod(cfg, ctx, build_patchgd_network(cfg, ctx, settings)), settings_(settings) {
   TORCH_CHECK(network_->backbone->mode() == backbones::BackboneMode::Encoder,
@@ -163,10 +161,9 @@ TrainStepResult PatchGradientDescent::accumulate_gradients(const torch::Tensor& 
 
 torch::Tensor PatchGradientDescent::predict(const torch::Tensor& images) {
   const int64_t side = settings_.grid * settings_.patch_size;
-  TORCH_CHECK(images.dim() == 4 && images.size(2) == side && images.size(3) == side &&
-                  images.size(0) > 0,
-              "PatchGradientDescent::predict: expected B×3×", side, "×", side, ", got ",
-              images.sizes());
+  TORCH_CHECK(
+      images.dim() == 4 && images.size(2) == side && images.size(3) == side && images.size(0) > 0,
+      "PatchGradientDescent::predict: expected B×3×", side, "×", side, ", got ", images.sizes());
   torch::NoGradGuard no_grad;
   set_eval_mode();
   auto x = images.to(device_, torch::kFloat).contiguous();

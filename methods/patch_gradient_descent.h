@@ -25,12 +25,12 @@ struct PatchGdTrace {
 
 // The method's settings, checked: every problem is a config::ConfigError naming its key.
 struct PatchGdSettings {
-  int64_t patch_size = 0;      // p (method.patch_size)
-  int64_t grid = 0;            // N = S/p
-  int64_t latent_dim = 0;      // D (head.latent_dim)
-  SamplingPlan plan;           // k, ζ, ε from method.sampling_fraction, method.grad_accum_steps
-  bool fill_bn_train = true;   // method.fill_bn_mode: train (reference) | eval
-  int64_t eval_chunk = 0;      // method.eval_chunk: positions per encoder call at inference, 0 = k
+  int64_t patch_size = 0;     // p (method.patch_size)
+  int64_t grid = 0;           // N = S/p
+  int64_t latent_dim = 0;     // D (head.latent_dim)
+  SamplingPlan plan;          // k, ζ, ε from method.sampling_fraction, method.grad_accum_steps
+  bool fill_bn_train = true;  // method.fill_bn_mode: train (reference) | eval
+  int64_t eval_chunk = 0;     // method.eval_chunk: positions per encoder call at inference, 0 = k
 };
 // cfg: the whole resolved config; image_size: S.
 PatchGdSettings read_patchgd_settings(const config::ConfigView& cfg, int64_t image_size);
@@ -75,8 +75,7 @@ class PatchGradientDescent : public NetworkMethod {
   // Z from every patch in grid order, chunks of `chunk` positions. images: B×3×S×S on the device
   // → B×D×N×N (a fresh tensor).
   torch::Tensor encode_all(const torch::Tensor& images, int64_t chunk);
-  TrainStepResult run_batch(const torch::Tensor& images, const torch::Tensor& labels,
-                            bool update);
+  TrainStepResult run_batch(const torch::Tensor& images, const torch::Tensor& labels, bool update);
   // Algorithm 2: every position in a random order, chunks of k, no gradients.
   // images: B×3×S×S on the device → the Z buffer B×D×N×N filled.
   void fill_latent(const torch::Tensor& images);
@@ -90,7 +89,7 @@ class PatchGradientDescent : public NetworkMethod {
   torch::Tensor encode(const torch::Tensor& images, const torch::Tensor& positions);
 
   PatchGdSettings settings_;
-  torch::Tensor z_buffer_;   // B×D×N×N, reused across batches of one size
+  torch::Tensor z_buffer_;  // B×D×N×N, reused across batches of one size
 
   bool trace_enabled_ = false;
   PatchGdTrace trace_;

@@ -14,10 +14,10 @@ int64_t tolerant_ceil(double x) { return static_cast<int64_t>(std::ceil(x - 1e-9
 // encodings (B·k)×D → B×D×k, the layout of Z's flattened grid dimension.
 torch::Tensor as_grid_columns(const torch::Tensor& encodings, int64_t batch, int64_t k,
                               int64_t latent_dim) {
-  TORCH_CHECK(encodings.dim() == 2 && encodings.size(0) == batch * k &&
-                  encodings.size(1) == latent_dim,
-              "write_encodings: expected encodings of shape ", batch * k, "×", latent_dim,
-              ", got ", encodings.sizes());
+  TORCH_CHECK(
+      encodings.dim() == 2 && encodings.size(0) == batch * k && encodings.size(1) == latent_dim,
+      "write_encodings: expected encodings of shape ", batch * k, "×", latent_dim, ", got ",
+      encodings.sizes());
   return encodings.view({batch, k, latent_dim}).transpose(1, 2);
 }
 

@@ -14,8 +14,18 @@ namespace pgd::cli {
 
 // Exit codes: 0 ok; 2 bad usage or configuration; 3 results database problem; 4 data problem;
 // 5 other error; 100 + N: N runs failed (N at most 125); 130 cancelled by SIGINT/SIGTERM.
-enum Exit : int { kOk = 0, kUsage = 2, kStore = 3, kData = 4, kOther = 5, kRunsFailedBase = 100, kCancelled = 130 };
-inline int runs_failed_exit(int64_t failed) { return kRunsFailedBase + static_cast<int>(failed > 125 ? 125 : failed); }
+enum Exit : int {
+  kOk = 0,
+  kUsage = 2,
+  kStore = 3,
+  kData = 4,
+  kOther = 5,
+  kRunsFailedBase = 100,
+  kCancelled = 130
+};
+inline int runs_failed_exit(int64_t failed) {
+  return kRunsFailedBase + static_cast<int>(failed > 125 ? 125 : failed);
+}
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -19,8 +19,9 @@ namespace {
 
 // Numeric fields of a benchmark entry that are results rather than bookkeeping.
 bool is_result_field(const std::string& k) {
-  static const std::vector<std::string> skip = {"family_index", "per_family_instance_index", "repetitions",
-                                                "repetition_index", "threads", "iterations"};
+  static const std::vector<std::string> skip = {"family_index", "per_family_instance_index",
+                                                "repetitions",  "repetition_index",
+                                                "threads",      "iterations"};
   return std::find(skip.begin(), skip.end(), k) == skip.end();
 }
 
@@ -36,7 +37,8 @@ std::string unit_of(const std::string& field, const nlohmann::json& b) {
 
 int cmd_bench_load(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd bench-load", "Load Google Benchmark JSON into the results database.");
+    cxxopts::Options opts("patchgd bench-load",
+                          "Load Google Benchmark JSON into the results database.");
     add_db_option(opts);
     opts.add_options()("file", "benchmark JSON", cxxopts::value<std::string>());
     opts.parse_positional({"file"});
@@ -48,15 +50,19 @@ int cmd_bench_load(int argc, char** argv) {
     if (!in) throw UsageError("bench-load: cannot read '" + file + "'");
     const auto doc = nlohmann::json::parse(in, nullptr, false);
     if (doc.is_discarded() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array())
-      throw UsageError("bench-load: '" + file + "' is not Google Benchmark JSON (no 'benchmarks' array)");
-    nlohmann::json cfg = {{"kind", "bench"}, {"context", doc.value("context", nlohmann::json::object())},
+      throw UsageError("bench-load: '" + file +
+                       "' is not Google Benchmark JSON (no 'benchmarks' array)");
+    nlohmann::json cfg = {{"kind", "bench"},
+                          {"context", doc.value("context", nlohmann::json::object())},
                           {"file", file}};
     store::ResultStore db(db_path(r));
     const int64_t id = db.start_single_run(cfg, config::config_hash(cfg), 0, store::process_owner(),
                                            runner::current_provenance(0));
     int64_t n = 0;
     for (const auto& b : doc["benchmarks"]) {
-      if (b.value("run_type", "iteration") == "aggregate" && b.value("aggregate_name", "") != "median") continue;
+      if (b.value("run_type", "iteration") == "aggregate" &&
+          b.value("aggregate_name", "") != "median")
+        continue;
       const std::string name = b.value("name", "?");
       for (const auto& [k, v] : b.items())
         if (v.is_number() && is_result_field(k)) {
@@ -65,8 +71,8 @@ int cmd_bench_load(int argc, char** argv) {
         }
     }
     db.finish_run(id, "done");
-    std::cout << "loaded " << doc["benchmarks"].size() << " benchmarks (" << n << " values) as run " << id
-              << " into " << db.path().string() << std::endl;
+    std::cout << "loaded " << doc["benchmarks"].size() << " benchmarks (" << n << " values) as run "
+              << id << " into " << db.path().string() << std::endl;
     return 0;
   });
 }

@@ -15,14 +15,18 @@ namespace pgd::cli {
 
 int cmd_data(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd data",
-                          "ultramnist|ultramnist10: write what the model sees (PNG images + manifest.csv).\n"
-                          "panda-synthetic: write a PANDA-shaped set of synthetic slides (train.csv + pyramidal TIFFs).");
+    cxxopts::Options opts(
+        "patchgd data",
+        "ultramnist|ultramnist10: write what the model sees (PNG images + manifest.csv).\n"
+        "panda-synthetic: write a PANDA-shaped set of synthetic slides (train.csv + pyramidal "
+        "TIFFs).");
     opts.add_options()("out", "output folder", cxxopts::value<std::string>())(
         "count", "images to write", cxxopts::value<int64_t>()->default_value("16"))(
         "split", "train|val", cxxopts::value<std::string>()->default_value("train"))(
-        "per-grade", "panda-synthetic: slides per ISUP grade", cxxopts::value<int64_t>()->default_value("8"))(
-        "side", "panda-synthetic: long side of level 0", cxxopts::value<int64_t>()->default_value("1024"))(
+        "per-grade", "panda-synthetic: slides per ISUP grade",
+        cxxopts::value<int64_t>()->default_value("8"))(
+        "side", "panda-synthetic: long side of level 0",
+        cxxopts::value<int64_t>()->default_value("1024"))(
         "args", "DATASET [key=value ...]", cxxopts::value<std::vector<std::string>>());
     opts.parse_positional({"args"});
     opts.positional_help("ultramnist|ultramnist10 [key=value ...]");
@@ -42,20 +46,24 @@ int cmd_data(int argc, char** argv) {
     }
     const auto& family = data::ultramnist_family_names();
     if (std::find(family.begin(), family.end(), which) == family.end())
-      throw UsageError("patchgd data: '" + which + "' has no previews; expected ultramnist, ultramnist10, "
+      throw UsageError("patchgd data: '" + which +
+                       "' has no previews; expected ultramnist, ultramnist10, "
                        "ultramnist-needle or panda-synthetic");
     std::vector<std::string> overrides = {"dataset=" + which};
     overrides.insert(overrides.end(), args.begin() + 1, args.end());
     config::require_no_sweeps(overrides);
     const auto cfg = config::compose_config(config::default_config_dir(), overrides);
     const std::string split = r["split"].as<std::string>();
-    if (split != "train" && split != "val") throw UsageError("--split '" + split + "': expected train or val");
+    if (split != "train" && split != "val")
+      throw UsageError("--split '" + split + "': expected train or val");
     const int64_t count = r["count"].as<int64_t>();
     if (count < 1) throw UsageError("--count must be >= 1");
     data::write_ultramnist_previews(config::ConfigView(cfg["dataset"], "dataset"),
                                     split == "train" ? data::Split::Train : data::Split::Val,
-                                    cfg.value("seed", uint64_t{42}), r["out"].as<std::string>(), count);
-    std::cout << "wrote " << count << " images and manifest.csv to " << r["out"].as<std::string>() << std::endl;
+                                    cfg.value("seed", uint64_t{42}), r["out"].as<std::string>(),
+                                    count);
+    std::cout << "wrote " << count << " images and manifest.csv to " << r["out"].as<std::string>()
+              << std::endl;
     return 0;
   });
 }
@@ -68,7 +76,8 @@ int cmd_check_paper(int argc, char** argv) {
     int missing = 0;
 #ifndef PATCHGD_WITH_CUDA
     std::cerr << "check-paper: this build's LibTorch has no CUDA; rebuild with "
-                 "CMAKE_FLAGS=-DCMAKE_PREFIX_PATH=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')\n";
+                 "CMAKE_FLAGS=-DCMAKE_PREFIX_PATH=$(python3 -c 'import "
+                 "torch;print(torch.utils.cmake_prefix_path)')\n";
     ++missing;
 #endif
     const auto cfg = config::compose_config(config::default_config_dir(), {"dataset=panda"});
@@ -76,7 +85,8 @@ int cmd_check_paper(int argc, char** argv) {
       const auto p = data::resolve_data_path(cfg["dataset"][key].get<std::string>());
       if (!std::filesystem::exists(p)) {
         std::cerr << "check-paper: dataset." << key << " = " << p.string()
-                  << " does not exist (download PANDA from Kaggle and point dataset." << key << " at it)\n";
+                  << " does not exist (download PANDA from Kaggle and point dataset." << key
+                  << " at it)\n";
         ++missing;
       }
     }

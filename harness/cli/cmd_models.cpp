@@ -8,12 +8,15 @@ namespace pgd::cli {
 
 int cmd_models(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd models", "Summaries of the backbones: stages, parameters, MACs per image.");
+    cxxopts::Options opts("patchgd models",
+                          "Summaries of the backbones: stages, parameters, MACs per image.");
     opts.add_options()("backbone", "resnet18|resnet34|resnet50|mobilenetv2 (default: all)",
                        cxxopts::value<std::string>()->default_value(""))(
         "width", "MobileNetV2 width multiplier", cxxopts::value<double>()->default_value("1.0"))(
-        "image-size", "input side for shapes and MACs", cxxopts::value<int64_t>()->default_value("224"))(
-        "mode", "classifier|encoder|featuremap", cxxopts::value<std::string>()->default_value("classifier"))(
+        "image-size", "input side for shapes and MACs",
+        cxxopts::value<int64_t>()->default_value("224"))(
+        "mode", "classifier|encoder|featuremap",
+        cxxopts::value<std::string>()->default_value("classifier"))(
         "num-classes", "classifier outputs", cxxopts::value<int64_t>()->default_value("1000"))(
         "out-dim", "encoder output D", cxxopts::value<int64_t>()->default_value("256"));
     cxxopts::ParseResult r;
@@ -22,10 +25,14 @@ int cmd_models(int argc, char** argv) {
     if (!r["backbone"].as<std::string>().empty()) names = {r["backbone"].as<std::string>()};
     const std::string mode = r["mode"].as<std::string>();
     backbones::BackboneOptions bo;
-    if (mode == "classifier") bo.mode = backbones::BackboneMode::Classifier;
-    else if (mode == "encoder") bo.mode = backbones::BackboneMode::Encoder;
-    else if (mode == "featuremap") bo.mode = backbones::BackboneMode::FeatureMap;
-    else throw UsageError("--mode '" + mode + "': expected classifier, encoder or featuremap");
+    if (mode == "classifier")
+      bo.mode = backbones::BackboneMode::Classifier;
+    else if (mode == "encoder")
+      bo.mode = backbones::BackboneMode::Encoder;
+    else if (mode == "featuremap")
+      bo.mode = backbones::BackboneMode::FeatureMap;
+    else
+      throw UsageError("--mode '" + mode + "': expected classifier, encoder or featuremap");
     bo.num_classes = r["num-classes"].as<int64_t>();
     bo.out_dim = r["out-dim"].as<int64_t>();
     for (const auto& n : names) {

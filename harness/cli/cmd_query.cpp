@@ -23,7 +23,8 @@ void print_table(const store::QueryResult& q, bool tsv) {
   std::vector<size_t> w(q.columns.size());
   for (size_t i = 0; i < w.size(); ++i) w[i] = q.columns[i].size();
   for (const auto& row : q.rows)
-    for (size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], std::min<size_t>(cell(row[i]).size(), 60));
+    for (size_t i = 0; i < row.size(); ++i)
+      w[i] = std::max(w[i], std::min<size_t>(cell(row[i]).size(), 60));
   auto line = [&](const std::vector<std::string>& vals) {
     for (size_t i = 0; i < vals.size(); ++i) {
       std::string v = vals[i].size() > 60 ? vals[i].substr(0, 57) + "..." : vals[i];
@@ -60,30 +61,37 @@ int print_unfinished(const std::string& job_dir, bool quiet) {
     std::cout << list << std::endl;
     return 0;
   }
-  std::cout << u.unfinished.size() << " of " << u.cells << " cells unfinished" << (list.empty() ? "" : ": " + list)
-            << std::endl;
-  if (!u.unfinished.empty()) std::cout << "resubmit: sbatch --array=" << list << " " << u.script.string() << std::endl;
+  std::cout << u.unfinished.size() << " of " << u.cells << " cells unfinished"
+            << (list.empty() ? "" : ": " + list) << std::endl;
+  if (!u.unfinished.empty())
+    std::cout << "resubmit: sbatch --array=" << list << " " << u.script.string() << std::endl;
   return 0;
 }
 
 int cmd_runs(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd runs", "patchgd runs list: runs with their status and key settings.\n"
-                                          "patchgd runs unfinished JOB_DIR: the cells of a Slurm job (from sweep "
-                                          "--emit-slurm) without a done/oom run in their shard, as sbatch --array=.");
+    cxxopts::Options opts(
+        "patchgd runs",
+        "patchgd runs list: runs with their status and key settings.\n"
+        "patchgd runs unfinished JOB_DIR: the cells of a Slurm job (from sweep "
+        "--emit-slurm) without a done/oom run in their shard, as sbatch --array=.");
     add_db_option(opts);
-    opts.add_options()("sweep", "only this sweep (name)", cxxopts::value<std::string>()->default_value(""))(
+    opts.add_options()("sweep", "only this sweep (name)",
+                       cxxopts::value<std::string>()->default_value(""))(
         "status", "only this status", cxxopts::value<std::string>()->default_value(""))(
         "tsv", "tab-separated output")("quiet", "unfinished: print only the --array list")(
         "action", "list | unfinished JOB_DIR", cxxopts::value<std::vector<std::string>>());
     opts.parse_positional({"action"});
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
-    const auto action = r.count("action") ? r["action"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    if (action.size() == 2 && action[0] == "unfinished") return print_unfinished(action[1], r.count("quiet") > 0);
+    const auto action =
+        r.count("action") ? r["action"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (action.size() == 2 && action[0] == "unfinished")
+      return print_unfinished(action[1], r.count("quiet") > 0);
     if (action != std::vector<std::string>{"list"})
-      throw UsageError("usage: patchgd runs list [--sweep NAME] [--status S] [--db PATH]\n"
-                       "       patchgd runs unfinished JOB_DIR [--quiet]");
+      throw UsageError(
+          "usage: patchgd runs list [--sweep NAME] [--status S] [--db PATH]\n"
+          "       patchgd runs unfinished JOB_DIR [--quiet]");
     store::ResultStore db(db_path(r));
     const auto q = db.run_listing(r["sweep"].as<std::string>(), r["status"].as<std::string>());
     print_table(q, r.count("tsv") > 0);
@@ -93,10 +101,12 @@ int cmd_runs(int argc, char** argv) {
 
 int cmd_query(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd query", "Run read-only SQL on the results database (see results/README.md); "
-                                           "a statement that would write is refused (exit 2).");
+    cxxopts::Options opts("patchgd query",
+                          "Run read-only SQL on the results database (see results/README.md); "
+                          "a statement that would write is refused (exit 2).");
     add_db_option(opts);
-    opts.add_options()("tsv", "tab-separated output")("sql", "the statement", cxxopts::value<std::vector<std::string>>());
+    opts.add_options()("tsv", "tab-separated output")("sql", "the statement",
+                                                      cxxopts::value<std::vector<std::string>>());
     opts.parse_positional({"sql"});
     opts.positional_help("\"SELECT ...\"");
     cxxopts::ParseResult r;
@@ -104,7 +114,8 @@ int cmd_query(int argc, char** argv) {
     if (!r.count("sql")) throw UsageError("usage: patchgd query \"SQL\" [--db PATH]");
     store::ResultStore db(db_path(r));
     try {
-      print_table(db.read_query(join(r["sql"].as<std::vector<std::string>>(), " ")), r.count("tsv") > 0);
+      print_table(db.read_query(join(r["sql"].as<std::vector<std::string>>(), " ")),
+                  r.count("tsv") > 0);
     } catch (const store::WriteRefused& e) {
       throw UsageError(e.what());  // the SQL asked for something query does not do
     }

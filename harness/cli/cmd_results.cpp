@@ -25,11 +25,14 @@ std::vector<std::string> split_commas(const std::string& s) {
 namespace {
 
 // Prints the tables (Markdown unless a format is given) or, with `out`, writes every format.
-int print_or_write_tables(const store::ResultStore& db, results::TableOptions to, const std::string& out) {
+int print_or_write_tables(const store::ResultStore& db, results::TableOptions to,
+                          const std::string& out) {
   if (out.empty()) {
-    const auto names = to.table.empty() ? results::table_names(to) : std::vector<std::string>{to.table};
+    const auto names =
+        to.table.empty() ? results::table_names(to) : std::vector<std::string>{to.table};
     for (const auto& n : names)
-      std::cout << results::render_table(db, n, to.formats.empty() ? "md" : to.formats.front(), to) << "\n";
+      std::cout << results::render_table(db, n, to.formats.empty() ? "md" : to.formats.front(), to)
+                << "\n";
     return 0;
   }
   to.out_dir = out;
@@ -45,9 +48,12 @@ int cmd_tables(int argc, char** argv) {
                           "The paper's tables from the database, beside the published values "
                           "(results/paper_reference.csv). Prints Markdown unless --out is given.");
     add_db_option(opts);
-    opts.add_options()("table", "one table (default: all)", cxxopts::value<std::string>()->default_value(""))(
-        "format", "md, latex, csv (comma-separated)", cxxopts::value<std::string>()->default_value("md"))(
-        "scale", "smoke|default|mini|paper (default: the latest per table)", cxxopts::value<std::string>()->default_value(""))(
+    opts.add_options()("table", "one table (default: all)",
+                       cxxopts::value<std::string>()->default_value(""))(
+        "format", "md, latex, csv (comma-separated)",
+        cxxopts::value<std::string>()->default_value("md"))(
+        "scale", "smoke|default|mini|paper (default: the latest per table)",
+        cxxopts::value<std::string>()->default_value(""))(
         "out", "write files into this folder", cxxopts::value<std::string>()->default_value(""));
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
@@ -66,15 +72,18 @@ int cmd_tables(int argc, char** argv) {
 
 int cmd_claims(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd claims",
-                          "Judge each of the paper's claims (results/claims.yaml) from the database: "
-                          "reproduced, contradicted or inconclusive, with the 95 % interval it rests on. "
-                          "Prints Markdown; --out also writes it to a file.");
+    cxxopts::Options opts(
+        "patchgd claims",
+        "Judge each of the paper's claims (results/claims.yaml) from the database: "
+        "reproduced, contradicted or inconclusive, with the 95 % interval it rests on. "
+        "Prints Markdown; --out also writes it to a file.");
     add_db_option(opts);
     opts.add_options()("scale", "smoke|default|mini|paper (default: the latest per claim)",
                        cxxopts::value<std::string>()->default_value(""))(
-        "claims", "claims file", cxxopts::value<std::string>()->default_value(results::default_claims_file().string()))(
-        "out", "also write the report to this file", cxxopts::value<std::string>()->default_value(""));
+        "claims", "claims file",
+        cxxopts::value<std::string>()->default_value(results::default_claims_file().string()))(
+        "out", "also write the report to this file",
+        cxxopts::value<std::string>()->default_value(""));
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
     std::vector<results::ClaimSpec> claims;
@@ -85,7 +94,8 @@ int cmd_claims(int argc, char** argv) {
     }
     const std::string path = db_path(r);
     store::ResultStore db(path);
-    const std::string md = results::claims_markdown(results::evaluate_claims(db, claims, r["scale"].as<std::string>()), path);
+    const std::string md = results::claims_markdown(
+        results::evaluate_claims(db, claims, r["scale"].as<std::string>()), path);
     std::cout << md;
     if (const std::string out = r["out"].as<std::string>(); !out.empty()) {
       std::ofstream f(out, std::ios::binary);
@@ -100,11 +110,14 @@ int cmd_claims(int argc, char** argv) {
 
 int cmd_plot(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd plot", "Learning curves, accuracy vs memory cap, memory and latency vs "
-                                          "resolution (gnuplot → PNG and SVG).");
+    cxxopts::Options opts("patchgd plot",
+                          "Learning curves, accuracy vs memory cap, memory and latency vs "
+                          "resolution (gnuplot → PNG and SVG).");
     add_db_option(opts);
-    opts.add_options()("out", "output folder", cxxopts::value<std::string>()->default_value("results/out/plots"))(
-        "which", "all|curves|memory-cap|resolution", cxxopts::value<std::string>()->default_value("all"));
+    opts.add_options()("out", "output folder",
+                       cxxopts::value<std::string>()->default_value("results/out/plots"))(
+        "which", "all|curves|memory-cap|resolution",
+        cxxopts::value<std::string>()->default_value("all"));
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
     store::ResultStore db(db_path(r));
@@ -113,15 +126,17 @@ int cmd_plot(int argc, char** argv) {
     po.which = r["which"].as<std::string>();
     const auto files = results::render_plots(db, po);
     for (const auto& f : files) std::cout << "wrote " << f.string() << "\n";
-    if (files.empty()) std::cout << "no plots: the database has no finished runs with the data they need\n";
+    if (files.empty())
+      std::cout << "no plots: the database has no finished runs with the data they need\n";
     return 0;
   });
 }
 
 int cmd_merge(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd merge", "Merge database shards (e.g. one per Slurm task) into --db. "
-                                           "Idempotent: merging twice adds nothing.");
+    cxxopts::Options opts("patchgd merge",
+                          "Merge database shards (e.g. one per Slurm task) into --db. "
+                          "Idempotent: merging twice adds nothing.");
     add_db_option(opts);
     opts.add_options()("shards", "shard databases", cxxopts::value<std::vector<std::string>>());
     opts.parse_positional({"shards"});
@@ -133,8 +148,8 @@ int cmd_merge(int argc, char** argv) {
     int64_t conflicts = 0;
     for (const auto& shard : r["shards"].as<std::vector<std::string>>()) {
       const auto rep = db.merge_from(shard);
-      std::cout << shard << ": " << rep.added << " added, " << rep.replaced << " replaced, " << rep.skipped
-                << " already present, " << rep.conflicts << " conflicts\n";
+      std::cout << shard << ": " << rep.added << " added, " << rep.replaced << " replaced, "
+                << rep.skipped << " already present, " << rep.conflicts << " conflicts\n";
       for (const auto& c : rep.conflict_details) std::cout << "  conflict: " << c << "\n";
       conflicts += rep.conflicts;
     }

@@ -19,16 +19,19 @@ namespace pgd::cli {
 namespace {
 
 void add_config_options(cxxopts::Options& opts) {
-  opts.add_options()("m,multirun", "expand sweep values (a,b / range() / choice()) into several runs")(
+  opts.add_options()("m,multirun",
+                     "expand sweep values (a,b / range() / choice()) into several runs")(
       "config-dir", "folder holding config.yaml and the config groups",
-      cxxopts::value<std::string>()->default_value(""))(
-      "overrides", "key=value, +key=value, ~key, group=option", cxxopts::value<std::vector<std::string>>());
+      cxxopts::value<std::string>()->default_value(""))("overrides",
+                                                        "key=value, +key=value, ~key, group=option",
+                                                        cxxopts::value<std::vector<std::string>>());
   opts.parse_positional({"overrides"});
   opts.positional_help("[key=value ...]");
 }
 
 std::vector<std::string> positional_overrides(const cxxopts::ParseResult& r) {
-  return r.count("overrides") ? r["overrides"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  return r.count("overrides") ? r["overrides"].as<std::vector<std::string>>()
+                              : std::vector<std::string>{};
 }
 
 // One override list per run: the multirun expansion with -m, else the list itself (which then
@@ -49,7 +52,8 @@ std::filesystem::path config_dir(const cxxopts::ParseResult& r) {
 
 int cmd_run(int argc, char** argv) {
   return guarded([&] {
-    cxxopts::Options opts("patchgd run", "Train and evaluate one config; results go to the database.");
+    cxxopts::Options opts("patchgd run",
+                          "Train and evaluate one config; results go to the database.");
     add_db_option(opts);
     add_config_options(opts);
     cxxopts::ParseResult r;
@@ -68,14 +72,16 @@ int cmd_run(int argc, char** argv) {
     for (size_t i = 0; i < configs.size() && !stop->load(); ++i) {
       const auto& cfg = configs[i];
       const std::string hash = config::config_hash(cfg);
-      const int64_t id = db.start_single_run(cfg, hash, cfg.value("seed", int64_t{0}), store::process_owner(),
-                                             runner::current_provenance(cfg.value("threads", int64_t{0})));
-      printer.on_run_start(static_cast<int64_t>(i), static_cast<int64_t>(configs.size()), sets[i], hash);
+      const int64_t id =
+          db.start_single_run(cfg, hash, cfg.value("seed", int64_t{0}), store::process_owner(),
+                              runner::current_provenance(cfg.value("threads", int64_t{0})));
+      printer.on_run_start(static_cast<int64_t>(i), static_cast<int64_t>(configs.size()), sets[i],
+                           hash);
       const auto out = runner::execute_run(cfg, {&db, id, &printer, stop, ""});
       printer.on_run_end(static_cast<int64_t>(i), out.status, out.error);
       std::cout << "run " << id << " " << out.status << "  best val accuracy " << out.best_accuracy
-                << "  peak memory " << memory::format_bytes(out.peak_bytes) << "  (" << db.path().string()
-                << ")" << std::endl;
+                << "  peak memory " << memory::format_bytes(out.peak_bytes) << "  ("
+                << db.path().string() << ")" << std::endl;
       if (out.status == "cancelled") return static_cast<int>(kCancelled);
       failed += out.status != "done";
     }
@@ -90,7 +96,8 @@ int cmd_config(int argc, char** argv) {
     cxxopts::ParseResult r;
     if (parse_or_help(opts, argc, argv, r)) return 0;
     std::vector<std::string> args = positional_overrides(r);
-    if (args.empty() || args.front() != "show") throw UsageError("usage: patchgd config show [key=value ...]");
+    if (args.empty() || args.front() != "show")
+      throw UsageError("usage: patchgd config show [key=value ...]");
     args.erase(args.begin());
     const auto sets = override_sets(r, args);
     const auto dir = config_dir(r);

@@ -32,7 +32,8 @@ pid_t spawn(const std::filesystem::path& binary, const std::vector<std::string>&
   const int rc = ::posix_spawn(&pid, binary.c_str(), nullptr, &attr, argv.data(), environ);
   posix_spawnattr_destroy(&attr);
   if (rc != 0)
-    throw std::runtime_error("cannot start a sweep worker (" + binary.string() + "): " + std::strerror(rc));
+    throw std::runtime_error("cannot start a sweep worker (" + binary.string() +
+                             "): " + std::strerror(rc));
   return pid;
 }
 

@@ -11,11 +11,11 @@
 namespace pgd::cli {
 
 struct WorkerPlan {
-  std::filesystem::path binary;     // this program
-  std::vector<std::string> args;    // "sweep" and the invocation's arguments, without --workers
+  std::filesystem::path binary;   // this program
+  std::vector<std::string> args;  // "sweep" and the invocation's arguments, without --workers
   int64_t workers = 2;
   int64_t threads_each = 1;
-  std::string invocation_started;   // shared by all workers (see SweepOptions)
+  std::string invocation_started;  // shared by all workers (see SweepOptions)
 };
 
 // `--workers` removed from argv (both `--workers N` and `--workers=N`).

@@ -49,8 +49,7 @@ bool is_group_folder(const fs::path& config_dir, const std::string& key) {
 
 // Applies one override to the group selections if it is a group override; false if it is
 // a key override (left for later).
-bool apply_group_override(const Override& o, const fs::path& config_dir,
-                          Selections& selections) {
+bool apply_group_override(const Override& o, const fs::path& config_dir, Selections& selections) {
   if (o.key.find('.') != std::string::npos) return false;
   auto it = find_group(selections, o.key);
   bool selected = it != selections.end();
@@ -63,9 +62,9 @@ bool apply_group_override(const Override& o, const fs::path& config_dir,
     case OverrideKind::kAdd:
       if (selected) {
         if (o.kind == OverrideKind::kAdd)
-          throw ConfigError(context_of(o) + "config group '" + o.key +
-                            "' is already chosen (" + it->second + "); use '" + o.key + "=" +
-                            o.value_text + "' to change it");
+          throw ConfigError(context_of(o) + "config group '" + o.key + "' is already chosen (" +
+                            it->second + "); use '" + o.key + "=" + o.value_text +
+                            "' to change it");
         it->second = o.value_text;
         return true;
       }
@@ -101,9 +100,9 @@ nlohmann::json load_group(const fs::path& config_dir, const std::string& group,
     auto options = group_options(config_dir, group);
     std::string message = "unknown option '" + option + "' for config group '" + group + "'" +
                           did_you_mean_clause(option, options);
-    message += options.empty() ? folder.string() + " has no .yaml files"
-                               : "options in " + folder.string() + ": " +
-                                     join(nearest_first(option, options));
+    message += options.empty()
+                   ? folder.string() + " has no .yaml files"
+                   : "options in " + folder.string() + ": " + join(nearest_first(option, options));
     throw ConfigError(message);
   }
   nlohmann::json content = load_yaml_file(file);
@@ -142,12 +141,12 @@ void apply_key_override(const Override& o, const TypeRules& types, nlohmann::jso
     case OverrideKind::kRemove: {
       if (!current) throw_unknown_key(config, parts, context + "cannot remove: ");
       if (o.has_value && *current != o.value)
-        throw ConfigError(context + "config key '" + o.key + "' is " +
-                          describe_value(*current) + ", not " + describe_value(o.value) +
-                          "; not removed");
-      nlohmann::json* parent = parts.size() == 1
-          ? &config
-          : find_path(config, std::vector<std::string>(parts.begin(), parts.end() - 1));
+        throw ConfigError(context + "config key '" + o.key + "' is " + describe_value(*current) +
+                          ", not " + describe_value(o.value) + "; not removed");
+      nlohmann::json* parent =
+          parts.size() == 1
+              ? &config
+              : find_path(config, std::vector<std::string>(parts.begin(), parts.end() - 1));
       parent->erase(parts.back());
       return;
     }
@@ -175,10 +174,10 @@ nlohmann::json compose_config(const fs::path& config_dir,
   if (!root.is_object())
     throw ConfigError(root_file.string() + ": must hold a mapping, not " + kind_name(root));
 
-  Selections selections = read_defaults(root.value("defaults", nlohmann::json()),
-                                        root_file.string());
-  TypeRules types = TypeRules::from_json(root.value("_types", nlohmann::json()),
-                                         root_file.string());
+  Selections selections =
+      read_defaults(root.value("defaults", nlohmann::json()), root_file.string());
+  TypeRules types =
+      TypeRules::from_json(root.value("_types", nlohmann::json()), root_file.string());
   root.erase("defaults");
   root.erase("_types");
 

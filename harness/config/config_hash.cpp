@@ -20,12 +20,24 @@ void write_string(const std::string& s, std::string& out) {
 
 void write(const nlohmann::json& v, std::string& out) {
   switch (v.type()) {
-    case nlohmann::json::value_t::null: out += "null"; return;
-    case nlohmann::json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; return;
-    case nlohmann::json::value_t::number_integer: out += std::to_string(v.get<int64_t>()); return;
-    case nlohmann::json::value_t::number_unsigned: out += std::to_string(v.get<uint64_t>()); return;
-    case nlohmann::json::value_t::number_float: out += format_double(v.get<double>()); return;
-    case nlohmann::json::value_t::string: write_string(v.get<std::string>(), out); return;
+    case nlohmann::json::value_t::null:
+      out += "null";
+      return;
+    case nlohmann::json::value_t::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return;
+    case nlohmann::json::value_t::number_integer:
+      out += std::to_string(v.get<int64_t>());
+      return;
+    case nlohmann::json::value_t::number_unsigned:
+      out += std::to_string(v.get<uint64_t>());
+      return;
+    case nlohmann::json::value_t::number_float:
+      out += format_double(v.get<double>());
+      return;
+    case nlohmann::json::value_t::string:
+      write_string(v.get<std::string>(), out);
+      return;
     case nlohmann::json::value_t::array: {
       out += '[';
       for (size_t i = 0; i < v.size(); ++i) {
@@ -52,8 +64,7 @@ void write(const nlohmann::json& v, std::string& out) {
       return;
     }
     default:
-      throw ConfigError(std::string("config value of type ") + v.type_name() +
-                        " cannot be hashed");
+      throw ConfigError(std::string("config value of type ") + v.type_name() + " cannot be hashed");
   }
 }
 

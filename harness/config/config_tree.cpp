@@ -11,9 +11,8 @@ namespace {
                                     const std::vector<std::string>& parts, size_t depth,
                                     const std::string& context) {
   throw ConfigError(context + "config key '" + dotted(parts, parts.size()) + "': '" +
-                    dotted(parts, depth) + "' is " + kind_name(node) + " " +
-                    describe_value(node) + ", not a mapping, so it has no key '" +
-                    parts[depth] + "'");
+                    dotted(parts, depth) + "' is " + kind_name(node) + " " + describe_value(node) +
+                    ", not a mapping, so it has no key '" + parts[depth] + "'");
 }
 
 template <class Json>
@@ -37,15 +36,23 @@ std::string dotted(const std::vector<std::string>& parts, size_t count) {
 
 std::string kind_name(const nlohmann::json& value) {
   switch (value.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::boolean: return "bool";
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return "bool";
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "int";
-    case nlohmann::json::value_t::number_float: return "float";
-    case nlohmann::json::value_t::string: return "string";
-    case nlohmann::json::value_t::array: return "list";
-    case nlohmann::json::value_t::object: return "map";
-    default: return value.type_name();
+    case nlohmann::json::value_t::number_unsigned:
+      return "int";
+    case nlohmann::json::value_t::number_float:
+      return "float";
+    case nlohmann::json::value_t::string:
+      return "string";
+    case nlohmann::json::value_t::array:
+      return "list";
+    case nlohmann::json::value_t::object:
+      return "map";
+    default:
+      return value.type_name();
   }
 }
 
@@ -73,8 +80,9 @@ void throw_unknown_key(const nlohmann::json& root, const std::vector<std::string
     node = &(*node)[parts[depth]];
     ++depth;
   }
-  if (depth == parts.size()) throw ConfigError(context + "config key '" + dotted(parts, depth) +
-                                               "' exists");  // caller misuse; say so plainly
+  if (depth == parts.size())
+    throw ConfigError(context + "config key '" + dotted(parts, depth) +
+                      "' exists");  // caller misuse; say so plainly
   if (!node->is_object()) throw_not_mapping(*node, parts, depth, context);
 
   std::vector<std::string> keys;

@@ -21,8 +21,8 @@ nlohmann::json* find_path(nlohmann::json& root, const std::vector<std::string>& 
 //   unknown config key 'train.epoch'; did you mean 'train.epochs'? valid keys under 'train':
 //   epochs, eval_every, ...
 [[noreturn]] void throw_unknown_key(const nlohmann::json& root,
-                                   const std::vector<std::string>& parts,
-                                   const std::string& context = "");
+                                    const std::vector<std::string>& parts,
+                                    const std::string& context = "");
 
 // The mapping that holds the last part, creating missing mappings on the way (for `+key`).
 // Throws when a part on the way holds a value that is not a mapping.

@@ -20,9 +20,9 @@ class ConfigView {
   const std::string& path() const { return path_; }
   const nlohmann::json& raw() const { return *node_; }
 
-  bool has(const std::string& key) const;            // present (null counts as present)
-  bool is_null(const std::string& key) const;        // absent or null
-  ConfigView at(const std::string& key) const;       // child mapping; throws if absent
+  bool has(const std::string& key) const;       // present (null counts as present)
+  bool is_null(const std::string& key) const;   // absent or null
+  ConfigView at(const std::string& key) const;  // child mapping; throws if absent
 
   // Scalars. Throw ConfigError naming `path.key` if absent or of the wrong type.
   std::string get_string(const std::string& key) const;

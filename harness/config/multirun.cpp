@@ -68,8 +68,7 @@ std::vector<std::string> expand_range(const std::string& args, const std::string
   std::vector<std::string> out;
   auto push = [&](std::string v) {
     if (out.size() >= kMaxValues)
-      throw ConfigError(origin + ": range has more than " + std::to_string(kMaxValues) +
-                        " values");
+      throw ConfigError(origin + ": range has more than " + std::to_string(kMaxValues) + " values");
     out.push_back(std::move(v));
   };
   if (all_int) {
@@ -88,8 +87,7 @@ std::vector<std::string> expand_range(const std::string& args, const std::string
       ratio = std::round(ratio);
     double count = std::ceil(ratio);
     if (count > static_cast<double>(kMaxValues))
-      throw ConfigError(origin + ": range has more than " + std::to_string(kMaxValues) +
-                        " values");
+      throw ConfigError(origin + ": range has more than " + std::to_string(kMaxValues) + " values");
     for (int64_t i = 0; i < static_cast<int64_t>(count); ++i)
       push(format_double(snap(start + static_cast<double>(i) * step)));
   }

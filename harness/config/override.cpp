@@ -20,10 +20,14 @@ bool key_char(char c) {
 
 std::string override_prefix(OverrideKind kind) {
   switch (kind) {
-    case OverrideKind::kSet: return "";
-    case OverrideKind::kAdd: return "+";
-    case OverrideKind::kForceAdd: return "++";
-    case OverrideKind::kRemove: return "~";
+    case OverrideKind::kSet:
+      return "";
+    case OverrideKind::kAdd:
+      return "+";
+    case OverrideKind::kForceAdd:
+      return "++";
+    case OverrideKind::kRemove:
+      return "~";
   }
   return "";
 }
@@ -43,9 +47,8 @@ std::vector<std::string> split_key(const std::string& dotted, const std::string&
     } else if (key_char(c)) {
       part += c;
     } else {
-      throw ConfigError(origin + ": key '" + dotted + "' has the character '" +
-                        std::string(1, c) + "'; keys are words of letters, digits, '_' and " +
-                        "'-' joined by '.'");
+      throw ConfigError(origin + ": key '" + dotted + "' has the character '" + std::string(1, c) +
+                        "'; keys are words of letters, digits, '_' and " + "'-' joined by '.'");
     }
   }
   finish();
@@ -94,8 +97,7 @@ Override parse_override(const std::string& text) {
   if (o.key.empty()) throw ConfigError(origin + ": no key; " + kForms);
   split_key(o.key, origin);
   if (eq == std::string::npos) {
-    if (o.kind != OverrideKind::kRemove)
-      throw ConfigError(origin + ": no '=value'; " + kForms);
+    if (o.kind != OverrideKind::kRemove) throw ConfigError(origin + ": no '=value'; " + kForms);
     return o;
   }
   o.has_value = true;

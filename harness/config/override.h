@@ -19,11 +19,11 @@ enum class OverrideKind { kSet, kAdd, kForceAdd, kRemove };
 
 struct Override {
   OverrideKind kind = OverrideKind::kSet;
-  std::string key;             // dotted path, e.g. "train.epochs"
-  bool has_value = false;      // false only for `~key`
-  std::string value_text;      // the text after '=', as typed (group options are read from it)
-  nlohmann::json value;        // value_text typed by YAML rules (null when !has_value)
-  std::string text;            // the whole override, for error messages
+  std::string key;         // dotted path, e.g. "train.epochs"
+  bool has_value = false;  // false only for `~key`
+  std::string value_text;  // the text after '=', as typed (group options are read from it)
+  nlohmann::json value;    // value_text typed by YAML rules (null when !has_value)
+  std::string text;        // the whole override, for error messages
 };
 
 // Throws ConfigError naming the override and the expected forms when it is malformed.

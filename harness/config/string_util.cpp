@@ -94,18 +94,29 @@ void scan_top_level(std::string_view text, const std::string& what, OnComma on_c
     if (quote) {
       // YAML escapes a single quote by doubling it, which this toggling handles naturally;
       // double-quoted strings use backslash escapes.
-      if (quote == '"' && c == '\\') ++i;
-      else if (c == quote) quote = 0;
+      if (quote == '"' && c == '\\')
+        ++i;
+      else if (c == quote)
+        quote = 0;
       continue;
     }
     switch (c) {
-      case '\'': case '"':
+      case '\'':
+      case '"':
         if (starts_scalar(text, i)) quote = c;
         break;
-      case '(': stack.push_back(')'); break;
-      case '[': stack.push_back(']'); break;
-      case '{': stack.push_back('}'); break;
-      case ')': case ']': case '}':
+      case '(':
+        stack.push_back(')');
+        break;
+      case '[':
+        stack.push_back(']');
+        break;
+      case '{':
+        stack.push_back('}');
+        break;
+      case ')':
+      case ']':
+      case '}':
         if (stack.empty() || stack.back() != c)
           throw ConfigError(what + ": unbalanced '" + std::string(1, c) + "' in '" +
                             std::string(text) + "'");
@@ -114,11 +125,11 @@ void scan_top_level(std::string_view text, const std::string& what, OnComma on_c
       case ',':
         if (stack.empty()) on_comma(i);
         break;
-      default: break;
+      default:
+        break;
     }
   }
-  if (quote)
-    throw ConfigError(what + ": unterminated quote in '" + std::string(text) + "'");
+  if (quote) throw ConfigError(what + ": unterminated quote in '" + std::string(text) + "'");
   if (!stack.empty())
     throw ConfigError(what + ": missing '" + std::string(1, stack.back()) + "' in '" +
                       std::string(text) + "'");

@@ -199,8 +199,8 @@ Section select_scale(const OJson& doc, const std::string& scale, const std::stri
   if (chosen == scales->end()) {
     std::vector<std::string> names;
     for (const auto& item : scales->items()) names.push_back(item.key());
-    throw ConfigError(where + ": unknown scale '" + scale + "'; scales in this file: " +
-                      join(names));
+    throw ConfigError(where + ": unknown scale '" + scale +
+                      "'; scales in this file: " + join(names));
   }
   const std::string scale_where = where + ": scale '" + scale + "'";
   if (!chosen->is_null() && !chosen->is_object())
@@ -276,9 +276,8 @@ SweepPlan load_sweep(const fs::path& file, const std::string& scale_name,
           try {
             cell.config = compose_config(config_dir, cell.overrides);
           } catch (const ConfigError& e) {
-            throw ConfigError(where + " (scale " + scale + "), cell " +
-                              std::to_string(cell.index) + " [" + join(cell.overrides, " ") +
-                              "]: " + e.what());
+            throw ConfigError(where + " (scale " + scale + "), cell " + std::to_string(cell.index) +
+                              " [" + join(cell.overrides, " ") + "]: " + e.what());
           }
           cell.hash = config_hash(cell.config);
           auto [it, fresh] = seen.emplace(cell.hash, cell.index);
@@ -309,9 +308,9 @@ fs::path resolve_sweep_file(const std::string& name_or_path, const fs::path& con
     if (entry.path().extension() == ".yaml") names.push_back(entry.path().stem().string());
   std::string message = "sweep '" + name_or_path + "' not found (neither a file nor " +
                         candidate.string() + ")" + did_you_mean_clause(name_or_path, names);
-  message += names.empty() ? folder.string() + " has no sweep files"
-                           : "sweeps in " + folder.string() + ": " +
-                                 join(nearest_first(name_or_path, names));
+  message += names.empty()
+                 ? folder.string() + " has no sweep files"
+                 : "sweeps in " + folder.string() + ": " + join(nearest_first(name_or_path, names));
   throw ConfigError(message);
 }
 

@@ -33,10 +33,10 @@
 namespace pgd::config {
 
 struct SweepCell {
-  int64_t index = 0;                    // 0-based position in the plan
-  std::vector<std::string> overrides;   // what compose_config was given
-  nlohmann::json config;                // the resolved config
-  std::string hash;                     // config_hash(config)
+  int64_t index = 0;                   // 0-based position in the plan
+  std::vector<std::string> overrides;  // what compose_config was given
+  nlohmann::json config;               // the resolved config
+  std::string hash;                    // config_hash(config)
 };
 
 struct SweepPlan {
@@ -45,8 +45,8 @@ struct SweepPlan {
   std::string table;
   std::filesystem::path file;
   std::string scale;
-  nlohmann::json spec;     // {sweep: file content, scale, extra_overrides, grid_order}
-  std::string spec_hash;   // SHA-256 of canonical_json(spec): identifies this expansion
+  nlohmann::json spec;    // {sweep: file content, scale, extra_overrides, grid_order}
+  std::string spec_hash;  // SHA-256 of canonical_json(spec): identifies this expansion
   std::vector<SweepCell> cells;
 };
 

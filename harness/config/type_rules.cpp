@@ -48,7 +48,8 @@ TypeRules TypeRules::from_json(const nlohmann::json& types, const std::string& o
     } else {
       throw ConfigError(origin + ": '_types." + key +
                         "' must be a non-empty list of kinds (int, float, number, bool, string, "
-                        "list, map, null) or literal values, got " + describe_value(entries));
+                        "list, map, null) or literal values, got " +
+                        describe_value(entries));
     }
   }
   return rules;
@@ -65,9 +66,9 @@ nlohmann::json TypeRules::check_declared(const std::string& key, const nlohmann:
     if (matches(e, value, &stored)) return stored;
   std::vector<std::string> words;
   for (const auto& e : entries) words.push_back(entry_text(e));
-  throw ConfigError(context + "config key '" + key + "': value " + describe_value(value) +
-                    " (" + kind_name(value) + ") is not allowed; expected one of: " +
-                    join(words) + " (declared in _types)");
+  throw ConfigError(context + "config key '" + key + "': value " + describe_value(value) + " (" +
+                    kind_name(value) + ") is not allowed; expected one of: " + join(words) +
+                    " (declared in _types)");
 }
 
 nlohmann::json TypeRules::check(const std::string& key, const nlohmann::json* current,
@@ -78,9 +79,8 @@ nlohmann::json TypeRules::check(const std::string& key, const nlohmann::json* cu
   const std::string want = kind_name(*current), got = kind_name(value);
   if (want == got) return value;
   if (want == "float" && got == "int") return value.get<double>();
-  throw ConfigError(context + "config key '" + key + "': value " + describe_value(value) +
-                    " is " + got + "; expected " + want + " like its default " +
-                    describe_value(*current) +
+  throw ConfigError(context + "config key '" + key + "': value " + describe_value(value) + " is " +
+                    got + "; expected " + want + " like its default " + describe_value(*current) +
                     " (declare other types for it in config.yaml's _types)");
 }
 

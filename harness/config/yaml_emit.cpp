@@ -48,13 +48,20 @@ bool can_be_plain(const std::string& s) {
 
 std::string scalar(const nlohmann::json& v) {
   switch (v.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case nlohmann::json::value_t::number_integer: return std::to_string(v.get<int64_t>());
-    case nlohmann::json::value_t::number_unsigned: return std::to_string(v.get<uint64_t>());
-    case nlohmann::json::value_t::number_float: return format_double(v.get<double>());
-    case nlohmann::json::value_t::string: return yaml_string(v.get<std::string>());
-    default: throw ConfigError("cannot write a " + std::string(v.type_name()) + " as YAML");
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
+    case nlohmann::json::value_t::number_integer:
+      return std::to_string(v.get<int64_t>());
+    case nlohmann::json::value_t::number_unsigned:
+      return std::to_string(v.get<uint64_t>());
+    case nlohmann::json::value_t::number_float:
+      return format_double(v.get<double>());
+    case nlohmann::json::value_t::string:
+      return yaml_string(v.get<std::string>());
+    default:
+      throw ConfigError("cannot write a " + std::string(v.type_name()) + " as YAML");
   }
 }
 

@@ -45,7 +45,7 @@ class MemoryCap {
   MemoryCap& operator=(const MemoryCap&) = delete;
 
   uint64_t live_bytes() const;
-  uint64_t peak_bytes() const;   // since construction or the last reset_peak()
+  uint64_t peak_bytes() const;  // since construction or the last reset_peak()
   void reset_peak();
   std::optional<uint64_t> cap() const { return cap_; }
 

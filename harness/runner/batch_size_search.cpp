@@ -24,8 +24,8 @@ bool fits(const std::function<void(int64_t)>& probe, int64_t b) {
 int64_t largest_fitting_batch(int64_t upper, const std::function<void(int64_t)>& probe,
                               int64_t lower) {
   if (lower < 1 || upper < lower)
-    throw std::invalid_argument("batch search: need 1 <= lower <= upper, got " + std::to_string(lower) +
-                                ".." + std::to_string(upper));
+    throw std::invalid_argument("batch search: need 1 <= lower <= upper, got " +
+                                std::to_string(lower) + ".." + std::to_string(upper));
   int64_t ok = 0, bad = upper + 1;
   for (int64_t b = lower; b <= upper; b *= 2) {
     if (!fits(probe, b)) {

@@ -29,7 +29,8 @@ double quadratic_weighted_kappa(const std::vector<int64_t>& labels,
   const auto k = static_cast<size_t>(num_classes);
   std::vector<double> observed(k * k, 0.0), row(k, 0.0), col(k, 0.0);
   for (size_t i = 0; i < labels.size(); ++i) {
-    if (labels[i] < 0 || labels[i] >= num_classes || predicted[i] < 0 || predicted[i] >= num_classes)
+    if (labels[i] < 0 || labels[i] >= num_classes || predicted[i] < 0 ||
+        predicted[i] >= num_classes)
       throw std::invalid_argument("metrics: label or prediction outside 0.." +
                                   std::to_string(num_classes - 1));
     observed[labels[i] * k + predicted[i]] += 1;

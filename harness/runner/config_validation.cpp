@@ -36,15 +36,15 @@ void check_train(const ConfigView& cfg) {
   const auto& tb = train.raw()["batch_size"];
   const auto& mb = train.raw()["micro_batch"];
   if (tb.is_number_integer() && mb.is_number_integer() && mb.get<int64_t>() > tb.get<int64_t>())
-    train.fail("micro_batch", "at most train.batch_size (" + std::to_string(tb.get<int64_t>()) + ")");
+    train.fail("micro_batch",
+               "at most train.batch_size (" + std::to_string(tb.get<int64_t>()) + ")");
 }
 
 void check_patchgd(const ConfigView& cfg) {
   const auto method = cfg.at("method");
   const int64_t s = cfg.at("dataset").get_int_in("image_size", 8, 1 << 17);
   const int64_t p = method.get_int_in("patch_size", 1, 1 << 17);
-  if (p > s)
-    method.fail("patch_size", "at most dataset.image_size (" + std::to_string(s) + ")");
+  if (p > s) method.fail("patch_size", "at most dataset.image_size (" + std::to_string(s) + ")");
   if (s % p != 0)
     method.fail("patch_size", "a divisor of dataset.image_size (" + std::to_string(s) + ")");
   method.get_double_in("sampling_fraction", 0, 1, /*lo_open=*/true);

@@ -1,6 +1,5 @@
 #include "harness/runner/provenance.h"
 
-
 #include <torch/cuda.h>
 #include <torch/version.h>
 

@@ -100,15 +100,16 @@ std::unique_ptr<methods::Method> build_method(RunState& st) {
   methods::MethodContext mctx;
   mctx.num_classes = st.train_set->num_classes();
   mctx.image_size = st.train_set->image_size();
-  mctx.steps_per_epoch = std::max<int64_t>(1, static_cast<int64_t>(
-      (st.train_set->size() + st.batch - 1) / st.batch));
+  mctx.steps_per_epoch =
+      std::max<int64_t>(1, static_cast<int64_t>((st.train_set->size() + st.batch - 1) / st.batch));
   const int64_t cap = st.cfg.at("train").get_int_or("max_batches_per_epoch", 0);
   if (cap > 0) mctx.steps_per_epoch = std::min(mctx.steps_per_epoch, cap);
   mctx.device = st.device;
   return methods::make_method(mcfg, mctx);
 }
 
-// A batch of the first `b` training samples (repeated if the set is smaller), for probes and timing.
+// A batch of the first `b` training samples (repeated if the set is smaller), for probes and
+// timing.
 std::pair<torch::Tensor, torch::Tensor> probe_batch(const data::Dataset& ds, int64_t b) {
   std::vector<torch::Tensor> images;
   std::vector<int64_t> labels;
@@ -133,25 +134,33 @@ void resolve_auto_batches(RunState& st) {
   // Training BatchNorm needs two values per channel, and the head's last map can be 1×1:
   // batch 1 is not a valid training batch for these models, so the search starts at 2.
   const int64_t lower = std::min<int64_t>(2, limit);
-  const int64_t found = largest_fitting_batch(limit, [&](int64_t b) {
-    st.check_stop();
-    if (auto_batch) train["batch_size"] = b;
-    else train["micro_batch"] = b;
-    st.batch = train["batch_size"].get<int64_t>();
-    auto method = build_method(st);
-    auto [x, y] = probe_batch(*st.train_set, auto_batch ? b : st.batch);
-    // Probe the steady state, not a fresh model's first step: from step two on, gradients and
-    // the optimizer's state are live through the forward pass, and the loader holds the next
-    // batch (its images and their stacked copy) while this one trains.
-    const std::vector<torch::Tensor> next_batch = {torch::empty_like(x), torch::empty_like(x)};
-    method->train_batch(x, y);
-    method->train_batch(x, y);
-  }, lower);
+  const int64_t found = largest_fitting_batch(
+      limit,
+      [&](int64_t b) {
+        st.check_stop();
+        if (auto_batch)
+          train["batch_size"] = b;
+        else
+          train["micro_batch"] = b;
+        st.batch = train["batch_size"].get<int64_t>();
+        auto method = build_method(st);
+        auto [x, y] = probe_batch(*st.train_set, auto_batch ? b : st.batch);
+        // Probe the steady state, not a fresh model's first step: from step two on, gradients and
+        // the optimizer's state are live through the forward pass, and the loader holds the next
+        // batch (its images and their stacked copy) while this one trains.
+        const std::vector<torch::Tensor> next_batch = {torch::empty_like(x), torch::empty_like(x)};
+        method->train_batch(x, y);
+        method->train_batch(x, y);
+      },
+      lower);
   if (found == 0)
-    throw memory::OutOfMemoryError("batch search: even a batch of " + std::to_string(lower) + " does not fit memory.cap", 0,
-                                   0, 0);
-  if (auto_batch) train["batch_size"] = found;
-  else train["micro_batch"] = found;
+    throw memory::OutOfMemoryError(
+        "batch search: even a batch of " + std::to_string(lower) + " does not fit memory.cap", 0, 0,
+        0);
+  if (auto_batch)
+    train["batch_size"] = found;
+  else
+    train["micro_batch"] = found;
   st.batch = train["batch_size"].get<int64_t>();
   st.measurement(auto_batch ? "auto_batch_size" : "auto_micro_batch", static_cast<double>(found),
                  "images");
@@ -170,8 +179,9 @@ PassResult evaluate(RunState& st, const data::Dataset& ds, int64_t max_batches) 
     st.check_stop();
     torch::Tensor logits = st.method->predict(b->images);
     loss_sum += torch::nn::functional::cross_entropy(
-                    logits, b->labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(
-                                           torch::kSum)).item<double>();
+                    logits, b->labels,
+                    torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                    .item<double>();
     torch::Tensor pred = logits.argmax(1);
     for (int64_t i = 0; i < pred.size(0); ++i) {
       r.labels.push_back(b->labels[i].item<int64_t>());
@@ -199,7 +209,8 @@ int64_t recalibrate_batchnorm(RunState& st, int64_t epoch) {
   lo.max_batches = batches;
   lo.seed = static_cast<uint64_t>(st.seed) ^ 0x7072656369736542ULL;  // "preciseB"
   // A last batch of one image cannot give BatchNorm a variance.
-  lo.drop_last = st.train_set->size() % static_cast<size_t>(st.batch) == 1 && st.train_set->size() > 1;
+  lo.drop_last =
+      st.train_set->size() % static_cast<size_t>(st.batch) == 1 && st.train_set->size() > 1;
   data::BatchLoader loader(*st.train_set, lo);
   loader.start_epoch(epoch);
   return st.method->recalibrate_batchnorm([&] {
@@ -215,8 +226,8 @@ struct TrainPass {
   int64_t images = 0;
 };
 
-TrainPass train_epoch(RunState& st, data::BatchLoader& loader, int64_t epoch, Clock::time_point t_run,
-                      int64_t done_steps_before, int64_t total_steps) {
+TrainPass train_epoch(RunState& st, data::BatchLoader& loader, int64_t epoch,
+                      Clock::time_point t_run, int64_t done_steps_before, int64_t total_steps) {
   loader.start_epoch(epoch);
   TrainPass tp;
   double loss_sum = 0;
@@ -243,7 +254,8 @@ TrainPass train_epoch(RunState& st, data::BatchLoader& loader, int64_t epoch, Cl
       p.loss = r.loss;
       p.images_per_s = static_cast<double>(tp.images) / std::max(1e-9, seconds_since(t0));
       const double done = static_cast<double>(done_steps_before + step);
-      p.eta_s = seconds_since(t_run) / done * static_cast<double>(total_steps - done_steps_before - step);
+      p.eta_s =
+          seconds_since(t_run) / done * static_cast<double>(total_steps - done_steps_before - step);
       st.ctx.observer->on_step(p);
     }
   }
@@ -272,7 +284,8 @@ void write_summary(RunState& st, const BestSoFar& best) {
 // The best epoch's predictions replace the previous best's (one row per validation image).
 void store_predictions(RunState& st, const PassResult& r) {
   std::vector<store::ResultStore::Prediction> preds;
-  for (size_t i = 0; i < r.labels.size(); ++i) preds.push_back({r.ids[i], r.labels[i], r.predicted[i]});
+  for (size_t i = 0; i < r.labels.size(); ++i)
+    preds.push_back({r.ids[i], r.labels[i], r.predicted[i]});
   st.ctx.store->replace_predictions(st.ctx.run_id, "val", preds);
   st.best_predictions = std::move(preds);
 }
@@ -285,9 +298,12 @@ struct CheckpointFiles {
 std::optional<CheckpointFiles> checkpoint_files(const RunState& st) {
   const auto train = st.cfg.at("train");
   fs::path dir;
-  if (!st.ctx.checkpoint_dir.empty()) dir = st.ctx.checkpoint_dir;
-  else if (!train.is_null("checkpoint_dir")) dir = train.get_string("checkpoint_dir");
-  else return std::nullopt;
+  if (!st.ctx.checkpoint_dir.empty())
+    dir = st.ctx.checkpoint_dir;
+  else if (!train.is_null("checkpoint_dir"))
+    dir = train.get_string("checkpoint_dir");
+  else
+    return std::nullopt;
   fs::create_directories(dir);
   const std::string h = config::config_hash(st.config);
   return CheckpointFiles{dir / (h + ".pt"), dir / (h + ".json")};
@@ -297,11 +313,16 @@ void save_checkpoint(const RunState& st, const CheckpointFiles& f, int64_t next_
                      const BestSoFar& best) {
   const fs::path tmp_model = f.model.string() + ".tmp", tmp_state = f.state.string() + ".tmp";
   st.method->save_checkpoint(tmp_model.string());
-  nlohmann::json s = {{"next_epoch", next_epoch}, {"best_accuracy", best.accuracy},
-                      {"best_qwk", best.qwk}, {"best_epoch", best.epoch},
-                      {"last_accuracy", best.last_accuracy}, {"last_qwk", best.last_qwk},
-                      {"metrics", st.history}, {"predictions", nlohmann::json::array()}};
-  for (const auto& p : st.best_predictions) s["predictions"].push_back({p.sample_id, p.label, p.predicted});
+  nlohmann::json s = {{"next_epoch", next_epoch},
+                      {"best_accuracy", best.accuracy},
+                      {"best_qwk", best.qwk},
+                      {"best_epoch", best.epoch},
+                      {"last_accuracy", best.last_accuracy},
+                      {"last_qwk", best.last_qwk},
+                      {"metrics", st.history},
+                      {"predictions", nlohmann::json::array()}};
+  for (const auto& p : st.best_predictions)
+    s["predictions"].push_back({p.sample_id, p.label, p.predicted});
   std::ofstream(tmp_state) << s.dump();
   fs::rename(tmp_model, f.model);  // the state file names the epoch the model file belongs to
   fs::rename(tmp_state, f.state);
@@ -312,7 +333,8 @@ void save_checkpoint(const RunState& st, const CheckpointFiles& f, int64_t next_
 void restore_results(RunState& st, const nlohmann::json& s) {
   if (s.contains("metrics") && s["metrics"].is_array())
     for (const auto& row : s["metrics"])
-      st.metric(row.at(0).get<int64_t>(), row.at(1).get<std::string>(), row.at(2).get<std::string>(),
+      st.metric(row.at(0).get<int64_t>(), row.at(1).get<std::string>(),
+                row.at(2).get<std::string>(),
                 row.at(3).is_null() ? std::nan("") : row.at(3).get<double>());
   if (s.contains("predictions") && s["predictions"].is_array() && !s["predictions"].empty()) {
     std::vector<store::ResultStore::Prediction> preds;
@@ -346,15 +368,21 @@ void measure_speed(RunState& st) {
   const int64_t warmup = m.get_int_or("warmup_steps", 1), steps = m.get_int_or("steps", 3);
   if (steps < 1) return;
   auto [x, y] = probe_batch(*st.train_set, st.batch);
-  const double train_s = median_seconds(warmup, steps, [&] {
-    st.check_stop();
-    st.method->train_batch(x, y);
-  }, st.device);
+  const double train_s = median_seconds(
+      warmup, steps,
+      [&] {
+        st.check_stop();
+        st.method->train_batch(x, y);
+      },
+      st.device);
   auto [xe, ye] = probe_batch(*st.val_set, st.eval_batch);
-  const double infer_s = median_seconds(warmup, steps, [&] {
-    st.check_stop();
-    st.method->predict(xe);
-  }, st.device);
+  const double infer_s = median_seconds(
+      warmup, steps,
+      [&] {
+        st.check_stop();
+        st.method->predict(xe);
+      },
+      st.device);
   const double b = static_cast<double>(st.batch), be = static_cast<double>(st.eval_batch);
   st.measurement("train_latency_ms", train_s * 1000.0 / b, "ms/image");
   st.measurement("train_throughput", b / train_s, "images/s");
@@ -380,7 +408,8 @@ BestSoFar train_and_evaluate(RunState& st) {
   lo.shuffle = true;
   // A last batch of one image cannot train BatchNorm (one value per channel on a 1×1 map):
   // drop it then, and only then.
-  lo.drop_last = st.train_set->size() % static_cast<size_t>(st.batch) == 1 && st.train_set->size() > 1;
+  lo.drop_last =
+      st.train_set->size() % static_cast<size_t>(st.batch) == 1 && st.train_set->size() > 1;
   lo.max_batches = max_batches;
   lo.seed = static_cast<uint64_t>(st.seed);
   data::BatchLoader loader(*st.train_set, lo);
@@ -388,14 +417,16 @@ BestSoFar train_and_evaluate(RunState& st) {
 
   for (int64_t epoch = start_epoch; epoch < st.epochs; ++epoch) {
     const auto t0 = Clock::now();
-    const TrainPass tp = train_epoch(st, loader, epoch, t_run, loader.batches_per_epoch() * (epoch - start_epoch),
-                                     loader.batches_per_epoch() * (st.epochs - start_epoch));
+    const TrainPass tp =
+        train_epoch(st, loader, epoch, t_run, loader.batches_per_epoch() * (epoch - start_epoch),
+                    loader.batches_per_epoch() * (st.epochs - start_epoch));
     st.metric(epoch, "train", "loss", tp.loss);
     st.metric(epoch, "train", "accuracy", tp.accuracy);
     const bool last = epoch + 1 == st.epochs;
     if ((epoch + 1) % every == 0 || last) {
       const int64_t calibrated = recalibrate_batchnorm(st, epoch);
-      if (calibrated > 0) st.metric(epoch, "train", "bn_recalibration_batches", static_cast<double>(calibrated));
+      if (calibrated > 0)
+        st.metric(epoch, "train", "bn_recalibration_batches", static_cast<double>(calibrated));
       const PassResult vr = evaluate(st, *st.val_set, 0);
       st.metric(epoch, "val", "loss", vr.loss);
       st.metric(epoch, "val", "accuracy", vr.accuracy);
@@ -441,7 +472,8 @@ void prepare(RunState& st) {
 
   const auto dcfg = cfg.at("dataset");
   st.primary_is_qwk = dcfg.get_string("name") == "panda";
-  st.message("dataset " + dcfg.get_string("name") + " at " + std::to_string(dcfg.get_int("image_size")) + " px");
+  st.message("dataset " + dcfg.get_string("name") + " at " +
+             std::to_string(dcfg.get_int("image_size")) + " px");
   st.train_set = data::make_dataset(dcfg, data::Split::Train, static_cast<uint64_t>(st.seed));
   st.val_set = data::make_dataset(dcfg, data::Split::Val, static_cast<uint64_t>(st.seed));
   if (st.train_set->size() == 0 || st.val_set->size() == 0)
@@ -464,9 +496,11 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
   try {
     prepare(st);
     memory::install_capping_cpu_allocator();
-    cap.emplace(memory::parse_bytes(st.cfg.at("memory").get_string("cap")), st.device);  // validated
+    cap.emplace(memory::parse_bytes(st.cfg.at("memory").get_string("cap")),
+                st.device);  // validated
     resolve_auto_batches(st);
-    st.measurement("batch_size", static_cast<double>(st.batch), "images");  // as used, `auto` resolved
+    st.measurement("batch_size", static_cast<double>(st.batch),
+                   "images");  // as used, `auto` resolved
     const auto& eb = st.config["eval"]["batch_size"];
     st.eval_batch = eb.is_number_integer() && eb.get<int64_t>() > 0 ? eb.get<int64_t>() : st.batch;
     st.method = build_method(st);

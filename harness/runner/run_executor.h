@@ -13,8 +13,8 @@
 namespace pgd::runner {
 
 struct RunOutcome {
-  std::string status;        // done | oom | failed | cancelled
-  std::string error;         // empty when done
+  std::string status;  // done | oom | failed | cancelled
+  std::string error;   // empty when done
   double best_accuracy = 0;
   double best_qwk = 0;
   uint64_t peak_bytes = 0;

@@ -8,10 +8,10 @@ namespace pgd::runner {
 
 struct StepProgress {
   int64_t epoch = 0, epochs = 0;
-  int64_t step = 0, steps = 0;     // batches within the epoch
+  int64_t step = 0, steps = 0;  // batches within the epoch
   double loss = 0;
   double images_per_s = 0;
-  double eta_s = 0;                // for the rest of the run
+  double eta_s = 0;  // for the rest of the run
 };
 
 struct EpochSummary {

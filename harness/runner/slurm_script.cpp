@@ -21,8 +21,8 @@ namespace {
 
 std::string sweep_command(const SlurmJob& job, const fs::path& dir) {
   std::ostringstream s;
-  s << "exec " << shell_quote(job.binary.string()) << " sweep " << shell_quote(job.sweep_file.string()) << " "
-    << shell_quote("scale=" + job.scale);
+  s << "exec " << shell_quote(job.binary.string()) << " sweep "
+    << shell_quote(job.sweep_file.string()) << " " << shell_quote("scale=" + job.scale);
   for (const auto& ov : job.overrides) s << " " << shell_quote(ov);
   s << " \\\n  --cell \"$CELL\" --resume --config-dir " << shell_quote(job.config_dir.string());
   if (job.threads_from_allocation) s << " --threads \"${SLURM_CPUS_PER_TASK:-0}\"";
@@ -36,7 +36,8 @@ std::string sweep_command(const SlurmJob& job, const fs::path& dir) {
 std::string render_slurm_script(const SlurmJob& job, const SlurmOptions& o) {
   if (job.cells < 1) throw std::invalid_argument("slurm: the sweep has no cells");
   if (!job.config_dir.is_absolute() || !job.work_dir.is_absolute())
-    throw std::invalid_argument("slurm: the config folder and the working folder must be absolute paths");
+    throw std::invalid_argument(
+        "slurm: the config folder and the working folder must be absolute paths");
   const fs::path dir = fs::absolute(job.out_dir);
   const fs::path script = dir / (job.sweep_name + ".sbatch");
   std::ostringstream s;
@@ -51,17 +52,20 @@ std::string render_slurm_script(const SlurmJob& job, const SlurmOptions& o) {
   if (o.gpus_per_task > 0) s << "#SBATCH --gpus-per-task=" << o.gpus_per_task << "\n";
   for (const auto& d : o.extra_directives) s << "#SBATCH " << d << "\n";
   const std::string bin = shell_quote(job.binary.string());
-  s << "#\n# Sweep " << job.sweep_name << " (scale " << job.scale << "), " << job.cells << " cells.\n"
+  s << "#\n# Sweep " << job.sweep_name << " (scale " << job.scale << "), " << job.cells
+    << " cells.\n"
     << "# Task i runs cell i into shards/cell-i.db (resuming its checkpoint if it was cut short).\n"
     << "#   submit:    sbatch " << script.string() << "\n"
-    << "#   watch:     squeue --name=patchgd-" << job.sweep_name << "; tail " << (dir / "logs").string() << "/*.out\n"
+    << "#   watch:     squeue --name=patchgd-" << job.sweep_name << "; tail "
+    << (dir / "logs").string() << "/*.out\n"
     << "#   merge:     " << bin << " merge --db " << shell_quote(job.merge_db.string()) << " "
     << (dir / "shards").string() << "/cell-*.db   (any time; merging again converges)\n"
     << "#   resubmit:  " << bin << " runs unfinished " << shell_quote(dir.string())
     << "   (prints the sbatch --array=... line for the cells not done)\n"
     << "set -euo pipefail\n"
     << "CELL=\"${SLURM_ARRAY_TASK_ID:?run with sbatch, or set SLURM_ARRAY_TASK_ID}\"\n"
-    << "# Relative paths in the configs (data, caches) mean what they meant where this was emitted.\n"
+    << "# Relative paths in the configs (data, caches) mean what they meant where this was "
+       "emitted.\n"
     << "cd " << shell_quote(job.work_dir.string()) << "\n"
     << sweep_command(job, dir);
   return s.str();
@@ -90,15 +94,17 @@ UnfinishedCells unfinished_cells(const fs::path& job_dir) {
   const fs::path manifest_path = job_dir / "job.json";
   std::ifstream in(manifest_path);
   if (!in)
-    throw std::runtime_error(manifest_path.string() +
-                             " does not exist: expected the folder written by `patchgd sweep --emit-slurm DIR`");
+    throw std::runtime_error(
+        manifest_path.string() +
+        " does not exist: expected the folder written by `patchgd sweep --emit-slurm DIR`");
   nlohmann::json manifest;
   try {
     in >> manifest;
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(manifest_path.string() + ": not valid JSON (" + e.what() + ")");
   }
-  if (!manifest.contains("cells") || !manifest["cells"].is_number_integer() || manifest["cells"].get<int64_t>() < 1)
+  if (!manifest.contains("cells") || !manifest["cells"].is_number_integer() ||
+      manifest["cells"].get<int64_t>() < 1)
     throw std::runtime_error(manifest_path.string() + ": key 'cells' must be a positive integer");
   UnfinishedCells out;
   out.cells = manifest["cells"].get<int64_t>();

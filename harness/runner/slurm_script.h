@@ -11,11 +11,11 @@
 namespace pgd::runner {
 
 struct SlurmOptions {
-  std::string partition;        // empty = the cluster's default
+  std::string partition;  // empty = the cluster's default
   int64_t gpus_per_task = 0;
   // Small enough for any node; --cpus-per-task and --mem raise them.
   int64_t cpus_per_task = 2;
-  std::string mem;              // empty = the cluster's default (no --mem line)
+  std::string mem;  // empty = the cluster's default (no --mem line)
   std::string time = "24:00:00";
   std::vector<std::string> extra_directives;  // verbatim "#SBATCH ..." lines, without the prefix
 };
@@ -39,7 +39,8 @@ struct SlurmJob {
 // Returns the script's text; POSIX-shell quoting of every argument.
 std::string render_slurm_script(const SlurmJob& job, const SlurmOptions& options);
 
-// Writes <out_dir>/<sweep_name>.sbatch (executable) and creates shards/ and logs/. Returns its path.
+// Writes <out_dir>/<sweep_name>.sbatch (executable) and creates shards/ and logs/. Returns its
+// path.
 std::filesystem::path write_slurm_script(const SlurmJob& job, const SlurmOptions& options);
 
 std::string shell_quote(const std::string& s);

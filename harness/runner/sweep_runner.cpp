@@ -39,11 +39,12 @@ bool owner_is_dead_here(const std::string& owner) {
 constexpr double kWaitPollSeconds = 5.0;
 
 // The runs of the cell (or of any cell, cell < 0) that other processes hold as running.
-std::vector<store::RunRecord> running_elsewhere(store::ResultStore& db, int64_t sweep_id, int64_t cell,
-                                                const std::string& owner) {
+std::vector<store::RunRecord> running_elsewhere(store::ResultStore& db, int64_t sweep_id,
+                                                int64_t cell, const std::string& owner) {
   std::vector<store::RunRecord> out;
   for (auto& run : db.runs(sweep_id))
-    if (run.status == "running" && run.owner != owner && (cell < 0 || run.cell == cell)) out.push_back(std::move(run));
+    if (run.status == "running" && run.owner != owner && (cell < 0 || run.cell == cell))
+      out.push_back(std::move(run));
   return out;
 }
 
@@ -59,7 +60,8 @@ int64_t exhausted_runs(const std::vector<store::RunRecord>& runs, const SweepOpt
   if (!options.resume || options.max_attempts <= 0) return 0;
   int64_t n = 0;
   for (const auto& run : runs)
-    if ((run.status == "failed" || run.status == "cancelled") && run.attempts >= options.max_attempts &&
+    if ((run.status == "failed" || run.status == "cancelled") &&
+        run.attempts >= options.max_attempts &&
         (options.only_cell < 0 || run.cell == options.only_cell))
       ++n;
   return n;
@@ -79,7 +81,8 @@ RegisteredSweep register_sweep(store::ResultStore& db, const SweepOptions& optio
   const auto config_dir =
       options.config_dir.empty() ? config::default_config_dir() : options.config_dir;
   const auto file = config::resolve_sweep_file(options.file.string(), config_dir);
-  const config::SweepPlan plan = config::load_sweep(file, options.scale, options.overrides, config_dir);
+  const config::SweepPlan plan =
+      config::load_sweep(file, options.scale, options.overrides, config_dir);
   // The table renderers find a sweep's table and scale at the top of its spec.
   nlohmann::json spec = plan.spec;
   spec["name"] = plan.name;
@@ -100,18 +103,20 @@ RegisteredSweep register_sweep(store::ResultStore& db, const SweepOptions& optio
   reg.cells = static_cast<int64_t>(plan.cells.size());
   if (options.only_cell >= reg.cells)
     throw config::ConfigError(file.string() + ": cell " + std::to_string(options.only_cell) +
-                              " does not exist; the sweep has " + std::to_string(reg.cells) + " cells");
+                              " does not exist; the sweep has " + std::to_string(reg.cells) +
+                              " cells");
   reg.sweep_id = db.ensure_sweep(plan.name, file.string(), spec, plan.spec_hash);
   reg.overrides_by_cell.resize(plan.cells.size());
   for (const auto& cell : plan.cells) {
     if (options.only_cell >= 0 && cell.index != options.only_cell) continue;
-    db.ensure_run(reg.sweep_id, cell.index, cell.config, cell.hash, cell.config.value("seed", int64_t{0}));
+    db.ensure_run(reg.sweep_id, cell.index, cell.config, cell.hash,
+                  cell.config.value("seed", int64_t{0}));
     reg.overrides_by_cell[static_cast<size_t>(cell.index)] = cell.overrides;
   }
   // The threads recorded in provenance: the override, else the first cell's setting.
-  reg.threads = options.threads > 0 ? options.threads
-                : plan.cells.empty()  ? 0
-                                      : plan.cells.front().config.value("threads", int64_t{0});
+  reg.threads = options.threads > 0  ? options.threads
+                : plan.cells.empty() ? 0
+                                     : plan.cells.front().config.value("threads", int64_t{0});
   return reg;
 }
 
@@ -126,7 +131,8 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
   if (options.resume) {
     const int64_t released = release_abandoned_runs(db, report.sweep_id);
     if (released > 0 && observer)
-      observer->on_message(std::to_string(released) + " run(s) abandoned by dead processes will be re-run");
+      observer->on_message(std::to_string(released) +
+                           " run(s) abandoned by dead processes will be re-run");
   }
   const std::string owner = store::process_owner();
   const store::Provenance provenance = current_provenance(reg.threads);
@@ -134,7 +140,8 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
   // would be retried forever under --resume (each retry is for a later invocation).
   store::ClaimRules rules;
   rules.retry_unfinished = options.resume;
-  rules.retry_started_before = options.invocation_started.empty() ? db.now() : options.invocation_started;
+  rules.retry_started_before =
+      options.invocation_started.empty() ? db.now() : options.invocation_started;
   rules.max_attempts = options.max_attempts;
   rules.stale_after_s = options.stale_after_s;
   rules.only_cell = options.only_cell;
@@ -150,9 +157,10 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
       const auto others = running_elsewhere(db, report.sweep_id, options.only_cell, owner);
       if (others.empty()) break;
       if (!announced_wait && observer)
-        observer->on_message("cell " + std::to_string(options.only_cell) + " is running in " + others[0].owner +
-                             " (last heartbeat " + others[0].heartbeat_at + "); waiting until it ends, or until " +
-                             "its heartbeat is " + std::to_string(options.stale_after_s) +
+        observer->on_message("cell " + std::to_string(options.only_cell) + " is running in " +
+                             others[0].owner + " (last heartbeat " + others[0].heartbeat_at +
+                             "); waiting until it ends, or until " + "its heartbeat is " +
+                             std::to_string(options.stale_after_s) +
                              " s old (--stale-after) and then taking it over");
       announced_wait = true;
       pause(kWaitPollSeconds, stop);
@@ -167,13 +175,16 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
     if (options.threads > 0) config["threads"] = options.threads;
     const RunOutcome out = execute_run(config, ctx);
     ++report.ran;
-    if (out.status == "done") ++report.done;
-    else if (out.status == "oom") ++report.oom;
-    else if (out.status == "cancelled") ++report.cancelled;
+    if (out.status == "done")
+      ++report.done;
+    else if (out.status == "oom")
+      ++report.oom;
+    else if (out.status == "cancelled")
+      ++report.cancelled;
     else {
       ++report.failed;
-      report.failures.push_back("cell " + std::to_string(cell) + " (" + claimed->config_hash.substr(0, 12) +
-                                "): " + out.error);
+      report.failures.push_back("cell " + std::to_string(cell) + " (" +
+                                claimed->config_hash.substr(0, 12) + "): " + out.error);
     }
     if (observer) observer->on_run_end(cell, out.status, out.error);
   }
@@ -181,16 +192,19 @@ SweepReport run_sweep(store::ResultStore& db, const SweepOptions& options, Sweep
     const auto others = running_elsewhere(db, report.sweep_id, options.only_cell, owner);
     std::string owners;
     for (const auto& run : others)
-      if (owners.find(run.owner) == std::string::npos) owners += (owners.empty() ? "" : ", ") + run.owner;
+      if (owners.find(run.owner) == std::string::npos)
+        owners += (owners.empty() ? "" : ", ") + run.owner;
     if (!others.empty())
-      observer->on_message(std::to_string(others.size()) + " run(s) of this sweep are running in other processes (" +
-                           owners + ") and were left to them; a run whose heartbeat stops for " +
-                           std::to_string(options.stale_after_s) + " s is taken over by the next invocation");
+      observer->on_message(
+          std::to_string(others.size()) + " run(s) of this sweep are running in other processes (" +
+          owners + ") and were left to them; a run whose heartbeat stops for " +
+          std::to_string(options.stale_after_s) + " s is taken over by the next invocation");
   }
   if (options.resume) report.exhausted = exhausted_runs(db.runs(report.sweep_id), options);
   if (report.exhausted > 0 && observer)
     observer->on_message(std::to_string(report.exhausted) + " failed run(s) were attempted " +
-                         std::to_string(options.max_attempts) + " times and are not retried (--max-attempts)");
+                         std::to_string(options.max_attempts) +
+                         " times and are not retried (--max-attempts)");
   return report;
 }
 

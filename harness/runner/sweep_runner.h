@@ -15,16 +15,16 @@ namespace pgd::runner {
 struct SweepOptions {
   std::filesystem::path file;
   std::string scale = "smoke";
-  std::vector<std::string> overrides;     // applied to every cell, after the sweep's own
-  std::filesystem::path config_dir;       // empty = config::default_config_dir()
+  std::vector<std::string> overrides;  // applied to every cell, after the sweep's own
+  std::filesystem::path config_dir;    // empty = config::default_config_dir()
   // Also re-run failed, cancelled and stale runs of earlier invocations (never one this
   // invocation has just attempted), each until it has been attempted `max_attempts` times.
   bool resume = false;
-  int64_t max_attempts = 3;               // 0 = no limit
-  int64_t max_runs = 0;                   // stop after this many runs (0 = no limit)
-  int64_t only_cell = -1;                 // >= 0: run just this cell (a Slurm array task)
-  int64_t stale_after_s = 120;            // a running run without heartbeat this long is abandoned
-  std::filesystem::path checkpoint_dir;   // resumable checkpoints; empty = none
+  int64_t max_attempts = 3;              // 0 = no limit
+  int64_t max_runs = 0;                  // stop after this many runs (0 = no limit)
+  int64_t only_cell = -1;                // >= 0: run just this cell (a Slurm array task)
+  int64_t stale_after_s = 120;           // a running run without heartbeat this long is abandoned
+  std::filesystem::path checkpoint_dir;  // resumable checkpoints; empty = none
   // Threads per run when > 0, in place of each cell's `threads` (not part of the config hash:
   // how a run is executed, not what it is). Set by `--threads` and by `--workers`.
   int64_t threads = 0;
@@ -37,8 +37,8 @@ struct SweepReport {
   int64_t sweep_id = 0;
   int64_t cells = 0;
   int64_t ran = 0, done = 0, oom = 0, failed = 0, cancelled = 0;
-  int64_t exhausted = 0;                  // failed/cancelled runs --resume no longer retries
-  std::vector<std::string> failures;      // "cell 3 (hash…): error"
+  int64_t exhausted = 0;              // failed/cancelled runs --resume no longer retries
+  std::vector<std::string> failures;  // "cell 3 (hash…): error"
 };
 
 // Called before each run with its cell index and overrides, so the CLI can announce it.

@@ -139,10 +139,13 @@ std::vector<ShardRun> shard_runs(const Db& db) {
 
 std::optional<TargetRun> find_target(const Db& db, const ShardRun& r) {
   Statement s = r.in_sweep
-                    ? db.prepare("SELECT id, status, attempts, coalesce(finished_at, heartbeat_at, '') "
-                                 "FROM main.runs WHERE sweep_id = ?1 AND config_hash = ?2")
-                    : db.prepare("SELECT id, status, attempts, coalesce(finished_at, heartbeat_at, '') FROM main.runs "
-                                 "WHERE sweep_id IS NULL AND config_hash = ?2 AND started_at IS ?3");
+                    ? db.prepare(
+                          "SELECT id, status, attempts, coalesce(finished_at, heartbeat_at, '') "
+                          "FROM main.runs WHERE sweep_id = ?1 AND config_hash = ?2")
+                    : db.prepare(
+                          "SELECT id, status, attempts, coalesce(finished_at, heartbeat_at, '') "
+                          "FROM main.runs "
+                          "WHERE sweep_id IS NULL AND config_hash = ?2 AND started_at IS ?3");
   if (r.in_sweep) s.bind_int(1, r.target_sweep);
   s.bind_text(2, r.config_hash);
   if (!r.in_sweep) s.bind_text_or_null(3, r.started_at);
@@ -157,11 +160,16 @@ bool same_results(const Db& db, int64_t target_id, int64_t shard_id) {
     const std::string cols = child_columns(table);
     const std::string mine = "SELECT " + cols + " FROM main." + table + " WHERE run_id = ?1";
     const std::string theirs = "SELECT " + cols + " FROM shard." + table + " WHERE run_id = ?2";
-    Statement s = db.prepare(
-        "SELECT (SELECT count(*) FROM main." + std::string(table) + " WHERE run_id = ?1) = "
-        "(SELECT count(*) FROM shard." + table + " WHERE run_id = ?2) "
-        "AND NOT EXISTS (" + mine + " EXCEPT " + theirs + ") "
-        "AND NOT EXISTS (" + theirs + " EXCEPT " + mine + ")");
+    Statement s = db.prepare("SELECT (SELECT count(*) FROM main." + std::string(table) +
+                             " WHERE run_id = ?1) = "
+                             "(SELECT count(*) FROM shard." +
+                             table +
+                             " WHERE run_id = ?2) "
+                             "AND NOT EXISTS (" +
+                             mine + " EXCEPT " + theirs +
+                             ") "
+                             "AND NOT EXISTS (" +
+                             theirs + " EXCEPT " + mine + ")");
     s.bind_int(1, target_id).bind_int(2, shard_id);
     if (!s.step() || s.column_int(0) == 0) return false;
   }
@@ -211,8 +219,8 @@ std::string describe(const ShardRun& r, const TargetRun& t, const std::string& w
                                      std::to_string(r.cell) + " config " + r.config_hash
                                : "single run config " + r.config_hash + " started " + r.started_at;
   return who + ": kept run " + std::to_string(t.id) + " (" + t.state.status + ", attempt " +
-         std::to_string(t.state.attempts) + ") over shard run " + std::to_string(r.id) + " (" + r.state.status +
-         ", attempt " + std::to_string(r.state.attempts) + "): " + why;
+         std::to_string(t.state.attempts) + ") over shard run " + std::to_string(r.id) + " (" +
+         r.state.status + ", attempt " + std::to_string(r.state.attempts) + "): " + why;
 }
 
 // Decides and applies what one shard run does to this database (see the header's table).
@@ -235,7 +243,8 @@ void merge_run(Db& db, const ShardRun& r, ResultStore::MergeReport& report) {
     return;
   }
   ++report.conflicts;
-  report.conflict_details.push_back(describe(r, *t, "different finished results of the same attempt"));
+  report.conflict_details.push_back(
+      describe(r, *t, "different finished results of the same attempt"));
 }
 
 }  // namespace

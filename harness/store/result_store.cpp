@@ -14,8 +14,8 @@
 namespace pgd::store {
 namespace {
 
-using detail::Statement;
 using detail::kNowSql;
+using detail::Statement;
 
 const char* const kRunRecordSelect =
     "SELECT id, sweep_id, cell, config_hash, config, status, error, seed, created_at, started_at, "
@@ -33,17 +33,28 @@ std::string network_file_system(const std::filesystem::path& db_path) {
   struct statfs fs {};
   if (statfs(dir.c_str(), &fs) != 0) return "";
   switch (static_cast<unsigned long>(fs.f_type)) {
-    case 0x6969UL: return "NFS";
-    case 0x517BUL: return "SMB";
-    case 0xFF534D42UL: return "CIFS";
-    case 0xFE534D42UL: return "SMB2";
-    case 0x0BD00BD0UL: return "Lustre";
-    case 0x47504653UL: return "GPFS";
-    case 0x00C36400UL: return "CephFS";
-    case 0x19830326UL: return "BeeGFS";
-    case 0x5346414FUL: return "AFS";
-    case 0x01021997UL: return "9P";
-    default: return "";
+    case 0x6969UL:
+      return "NFS";
+    case 0x517BUL:
+      return "SMB";
+    case 0xFF534D42UL:
+      return "CIFS";
+    case 0xFE534D42UL:
+      return "SMB2";
+    case 0x0BD00BD0UL:
+      return "Lustre";
+    case 0x47504653UL:
+      return "GPFS";
+    case 0x00C36400UL:
+      return "CephFS";
+    case 0x19830326UL:
+      return "BeeGFS";
+    case 0x5346414FUL:
+      return "AFS";
+    case 0x01021997UL:
+      return "9P";
+    default:
+      return "";
   }
 #else
   return "";
@@ -73,16 +84,16 @@ Journal choose_journal(detail::Db& db, const std::filesystem::path& path) {
   Journal j;
   if (!network.empty()) {
     j.mode = db.scalar_text("PRAGMA journal_mode = DELETE");
-    j.note = path.string() + " is on " + network + ", where WAL is unsafe: using journal_mode=" +
-             j.mode + advice;
+    j.note = path.string() + " is on " + network +
+             ", where WAL is unsafe: using journal_mode=" + j.mode + advice;
     return j;
   }
   try {
     j.mode = db.scalar_text("PRAGMA journal_mode = WAL");
   } catch (const StoreError& e) {
     j.mode = db.scalar_text("PRAGMA journal_mode = DELETE");
-    j.note = "WAL failed on " + path.string() + " (" + e.what() + "): using journal_mode=" +
-             j.mode + advice;
+    j.note = "WAL failed on " + path.string() + " (" + e.what() +
+             "): using journal_mode=" + j.mode + advice;
     return j;
   }
   if (j.mode != "wal" && j.mode != "memory")
@@ -278,7 +289,8 @@ std::optional<RunRecord> ResultStore::claim_next(int64_t sweep_id, const std::st
 
     Statement claim = db.prepare(
         std::string("UPDATE runs SET status = 'running', error = NULL, finished_at = NULL, "
-                    "attempts = attempts + 1, started_at = ") + kNowSql + ", heartbeat_at = " + kNowSql +
+                    "attempts = attempts + 1, started_at = ") +
+        kNowSql + ", heartbeat_at = " + kNowSql +
         ", owner = ?2, git_commit = ?3, git_dirty = ?4, host = ?5, cpu_model = ?6, gpu_name = ?7,"
         " torch_version = ?8, threads = ?9, patchgd_version = ?10 WHERE id = ?1");
     claim.bind_int(1, run_id);
@@ -296,7 +308,9 @@ std::optional<RunRecord> ResultStore::claim_next(int64_t sweep_id, const std::st
   return run(id);
 }
 
-std::string ResultStore::now() const { return impl_->db.scalar_text(std::string("SELECT ") + kNowSql); }
+std::string ResultStore::now() const {
+  return impl_->db.scalar_text(std::string("SELECT ") + kNowSql);
+}
 
 int64_t ResultStore::start_single_run(const nlohmann::json& config, const std::string& config_hash,
                                       int64_t seed, const std::string& owner,
@@ -334,8 +348,9 @@ void ResultStore::finish_run(int64_t run_id, const std::string& status, const st
   auto& db = impl_->db;
   detail::write_transaction(db, [&] {
     require_run(db, run_id);
-    Statement s = db.prepare(std::string("UPDATE runs SET status = ?2, error = ?3, finished_at = ") +
-                             kNowSql + ", heartbeat_at = " + kNowSql + " WHERE id = ?1");
+    Statement s =
+        db.prepare(std::string("UPDATE runs SET status = ?2, error = ?3, finished_at = ") +
+                   kNowSql + ", heartbeat_at = " + kNowSql + " WHERE id = ?1");
     s.bind_int(1, run_id).bind_text(2, status).bind_text_or_null(3, error);
     s.run();
   });
@@ -362,7 +377,8 @@ namespace {
 void insert_predictions(detail::Db& db, int64_t run_id, const std::string& split,
                         const std::vector<ResultStore::Prediction>& p) {
   Statement s = db.prepare(
-      "INSERT INTO predictions (run_id, split, sample_id, label, predicted) VALUES (?1, ?2, ?3, ?4, ?5)");
+      "INSERT INTO predictions (run_id, split, sample_id, label, predicted) VALUES (?1, ?2, ?3, "
+      "?4, ?5)");
   for (const ResultStore::Prediction& one : p) {
     s.reset();
     s.bind_int(1, run_id).bind_text(2, split).bind_text(3, one.sample_id);
@@ -395,8 +411,8 @@ void ResultStore::add_measurement(int64_t run_id, const std::string& name, doubl
                                   const std::string& unit) {
   auto& db = impl_->db;
   detail::write_transaction(db, [&] {
-    Statement s = db.prepare(
-        "INSERT INTO measurements (run_id, name, value, unit) VALUES (?1, ?2, ?3, ?4)");
+    Statement s =
+        db.prepare("INSERT INTO measurements (run_id, name, value, unit) VALUES (?1, ?2, ?3, ?4)");
     s.bind_int(1, run_id).bind_text(2, name).bind_double(3, value).bind_text(4, unit);
     s.run();
   });
@@ -444,8 +460,10 @@ QueryResult run_script(const detail::Db& db, const std::string& sql, bool reads_
     if (reads_only && !s.read_only()) {
       const std::string text = rest.substr(0, used);
       const size_t start = text.find_first_not_of(" \t\n;");
-      throw WriteRefused("refused a statement that would write (queries are read-only; the database is "
-                         "unchanged): " + text.substr(start == std::string::npos ? 0 : start));
+      throw WriteRefused(
+          "refused a statement that would write (queries are read-only; the database is "
+          "unchanged): " +
+          text.substr(start == std::string::npos ? 0 : start));
     }
     QueryResult current = read_all(s);
     if (!current.columns.empty()) result = std::move(current);
@@ -457,15 +475,22 @@ QueryResult run_script(const detail::Db& db, const std::string& sql, bool reads_
 
 }  // namespace
 
-QueryResult ResultStore::query(const std::string& sql) const { return run_script(impl_->db, sql, false); }
+QueryResult ResultStore::query(const std::string& sql) const {
+  return run_script(impl_->db, sql, false);
+}
 
-QueryResult ResultStore::read_query(const std::string& sql) const { return run_script(impl_->db, sql, true); }
+QueryResult ResultStore::read_query(const std::string& sql) const {
+  return run_script(impl_->db, sql, true);
+}
 
-QueryResult ResultStore::run_listing(const std::string& sweep_name, const std::string& status) const {
+QueryResult ResultStore::run_listing(const std::string& sweep_name,
+                                     const std::string& status) const {
   Statement s = impl_->db.prepare(
       "SELECT r.id, COALESCE(w.name, '-') AS sweep, r.cell, r.status, "
-      "json_extract(r.config, '$.method.name') AS method, json_extract(r.config, '$.backbone.name') AS backbone, "
-      "json_extract(r.config, '$.dataset.name') AS dataset, json_extract(r.config, '$.dataset.image_size') AS size, "
+      "json_extract(r.config, '$.method.name') AS method, json_extract(r.config, "
+      "'$.backbone.name') AS backbone, "
+      "json_extract(r.config, '$.dataset.name') AS dataset, json_extract(r.config, "
+      "'$.dataset.image_size') AS size, "
       "json_extract(r.config, '$.memory.cap') AS cap, "
       "(SELECT printf('%.4f', value) FROM metrics m WHERE m.run_id = r.id AND m.epoch = -1 "
       " AND m.name = 'best_accuracy') AS best_acc, "

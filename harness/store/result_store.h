@@ -28,7 +28,7 @@ struct Provenance {
   bool git_dirty = false;
   std::string host;
   std::string cpu_model;
-  std::string gpu_name;          // empty when none
+  std::string gpu_name;  // empty when none
   std::string torch_version;
   int64_t threads = 0;
   std::string patchgd_version;
@@ -36,17 +36,17 @@ struct Provenance {
 
 struct RunRecord {
   int64_t id = 0;
-  int64_t sweep_id = 0;          // 0 when the run is not part of a sweep
-  int64_t cell = 0;              // index of the run within its sweep's expansion
+  int64_t sweep_id = 0;  // 0 when the run is not part of a sweep
+  int64_t cell = 0;      // index of the run within its sweep's expansion
   std::string config_hash;
-  nlohmann::json config;         // the resolved config
-  std::string status;            // pending | running | done | oom | failed | cancelled
+  nlohmann::json config;  // the resolved config
+  std::string status;     // pending | running | done | oom | failed | cancelled
   std::string error;
   int64_t seed = 0;
   std::string created_at, started_at, finished_at, heartbeat_at;
-  std::string owner;             // host:pid of the process running it
-  Provenance provenance;         // as recorded when the run was claimed or started
-  int64_t attempts = 0;          // times claimed (or started); 0 while never started
+  std::string owner;      // host:pid of the process running it
+  Provenance provenance;  // as recorded when the run was claimed or started
+  int64_t attempts = 0;   // times claimed (or started); 0 while never started
 };
 
 // What claim_next may take besides pending runs.
@@ -60,7 +60,7 @@ struct ClaimRules {
   int64_t max_attempts = 0;
   // A running run whose heartbeat is older than this has lost its process: taken over.
   int64_t stale_after_s = 120;
-  int64_t only_cell = -1;        // >= 0: claim only this cell
+  int64_t only_cell = -1;  // >= 0: claim only this cell
 };
 
 struct QueryResult {
@@ -82,8 +82,8 @@ class ResultStore {
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;
 
-  static int schema_version();   // the version this program writes
-  int user_version() const;      // PRAGMA user_version of the open database
+  static int schema_version();  // the version this program writes
+  int user_version() const;     // PRAGMA user_version of the open database
   const std::filesystem::path& path() const { return path_; }
   // "wal" normally; "delete" where WAL could not be set (network file systems), in which case
   // journal_note() says why and what to do instead (shards + merge). Empty note under WAL.
@@ -131,7 +131,8 @@ class ResultStore {
   void add_predictions(int64_t run_id, const std::string& split, const std::vector<Prediction>& p);
   // The run's predictions on `split` become `p` (one transaction): what a run stores for its best
   // epoch, each time a better one replaces it.
-  void replace_predictions(int64_t run_id, const std::string& split, const std::vector<Prediction>& p);
+  void replace_predictions(int64_t run_id, const std::string& split,
+                           const std::vector<Prediction>& p);
   void add_measurement(int64_t run_id, const std::string& name, double value,
                        const std::string& unit);
 

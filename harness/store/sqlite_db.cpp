@@ -227,7 +227,8 @@ WriteTransaction::WriteTransaction(Db& db) : db_(db) {
 
 WriteTransaction::~WriteTransaction() {
   // Some errors (SQLITE_FULL, I/O) roll back by themselves; ROLLBACK then has nothing to do.
-  if (open_ && db_.in_transaction()) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (open_ && db_.in_transaction())
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void WriteTransaction::commit() {

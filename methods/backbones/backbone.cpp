@@ -41,9 +41,12 @@ std::vector<std::string> backbone_names() {
 
 std::string to_string(BackboneMode mode) {
   switch (mode) {
-    case BackboneMode::Classifier: return "classifier";
-    case BackboneMode::Encoder: return "encoder";
-    case BackboneMode::FeatureMap: return "feature_map";
+    case BackboneMode::Classifier:
+      return "classifier";
+    case BackboneMode::Encoder:
+      return "encoder";
+    case BackboneMode::FeatureMap:
+      return "feature_map";
   }
   throw std::invalid_argument("BackboneMode: value " + std::to_string(static_cast<int>(mode)) +
                               " is not a known mode");

@@ -16,11 +16,11 @@ namespace pgd::backbones {
 enum class BackboneMode { Classifier, Encoder, FeatureMap };
 
 struct BackboneOptions {
-  std::string name = "resnet50";   // resnet18 | resnet34 | resnet50 | mobilenetv2
-  double width = 1.0;              // channel multiplier (torchvision's weights need 1.0)
+  std::string name = "resnet50";  // resnet18 | resnet34 | resnet50 | mobilenetv2
+  double width = 1.0;             // channel multiplier (torchvision's weights need 1.0)
   BackboneMode mode = BackboneMode::Classifier;
-  int64_t num_classes = 1000;      // Classifier
-  int64_t out_dim = 256;           // Encoder: D
+  int64_t num_classes = 1000;  // Classifier
+  int64_t out_dim = 256;       // Encoder: D
 };
 
 // Common face of every backbone, so methods hold any of them.

@@ -98,9 +98,9 @@ std::vector<StageShape> trace_mobilenet_v2(const BackboneOptions& options, int64
       stage = y.conv(hidden, 3, stride, 1, /*groups=*/hidden).conv(out, 1, 1, 0);
     }
     const int64_t last = index + setting.n - 1;
-    stages.push_back(conv_stage("features." + std::to_string(index) +
-                                    (last == index ? "" : "-" + std::to_string(last)),
-                                stage));
+    stages.push_back(conv_stage(
+        "features." + std::to_string(index) + (last == index ? "" : "-" + std::to_string(last)),
+        stage));
     index = last + 1;
     x = stage;
   }

@@ -22,8 +22,7 @@ struct StageShape {
 // Stages in forward order for a height × width input; what the mode leaves out is absent
 // (FeatureMap: no pooling, no fc / classifier). Throws std::invalid_argument on bad options
 // (as make_backbone) or a height / width < 1.
-std::vector<StageShape> trace_stages(const BackboneOptions& options, int64_t height,
-                                     int64_t width);
+std::vector<StageShape> trace_stages(const BackboneOptions& options, int64_t height, int64_t width);
 
 // MACs of conv and linear layers for one image (batch 1) at height × width.
 int64_t count_macs(const BackboneOptions& options, int64_t height, int64_t width);

@@ -88,21 +88,21 @@ torch::Tensor BottleneckImpl::forward(torch::Tensor x) {
 ResNetImpl::ResNetImpl(const BackboneOptions& options)
     : options_(options), spec_(detail::resnet_spec(options.name)) {
   if (!(options.width > 0.0 && std::isfinite(options.width))) {
-    throw std::invalid_argument("ResNet '" + options.name + "': width " +
-                                c10::str(options.width) + "; expected a finite multiplier > 0");
+    throw std::invalid_argument("ResNet '" + options.name + "': width " + c10::str(options.width) +
+                                "; expected a finite multiplier > 0");
   }
   const int64_t stem = detail::resnet_channels(64, options.width);
   conv1 = register_module(
-      "conv1", torch::nn::Conv2d(
-                   torch::nn::Conv2dOptions(3, stem, 7).stride(2).padding(3).bias(false)));
+      "conv1",
+      torch::nn::Conv2d(torch::nn::Conv2dOptions(3, stem, 7).stride(2).padding(3).bias(false)));
   bn1 = register_module("bn1", torch::nn::BatchNorm2d(stem));
   inplanes_ = stem;
   torch::nn::Sequential* layers[4] = {&layer1, &layer2, &layer3, &layer4};
   for (int i = 0; i < 4; ++i) {
-    *layers[i] = register_module(
-        "layer" + std::to_string(i + 1),
-        make_layer(detail::resnet_channels(detail::kResNetPlanes[i], options.width), spec_.blocks[i],
-                   detail::kResNetStrides[i]));
+    *layers[i] =
+        register_module("layer" + std::to_string(i + 1),
+                        make_layer(detail::resnet_channels(detail::kResNetPlanes[i], options.width),
+                                   spec_.blocks[i], detail::kResNetStrides[i]));
   }
   const int64_t features = feature_channels();
   if (options.mode == BackboneMode::Classifier) {

@@ -19,8 +19,8 @@ namespace detail {
 
 // What distinguishes the ResNet depths; shared by the modules and the analytic FLOP counter.
 struct ResNetSpec {
-  bool bottleneck = false;        // Bottleneck (expansion 4) or BasicBlock (expansion 1)
-  std::vector<int64_t> blocks;    // blocks per stage, layer1..layer4
+  bool bottleneck = false;      // Bottleneck (expansion 4) or BasicBlock (expansion 1)
+  std::vector<int64_t> blocks;  // blocks per stage, layer1..layer4
   int64_t expansion() const { return bottleneck ? 4 : 1; }
 };
 

@@ -60,8 +60,8 @@ void load_torchscript_weights(torch::nn::Module& model, const std::string& path,
     if (it == available.end()) {
       problem = name + " " + c10::str(target.sizes()) + ": missing from the file";
     } else if (it->second.sizes() != target.sizes()) {
-      problem = name + ": model " + c10::str(target.sizes()) + ", file " +
-                c10::str(it->second.sizes());
+      problem =
+          name + ": model " + c10::str(target.sizes()) + ", file " + c10::str(it->second.sizes());
     } else {
       copies.emplace_back(target, it->second);
       return;
@@ -73,8 +73,9 @@ void load_torchscript_weights(torch::nn::Module& model, const std::string& path,
   for (const auto& b : model.named_buffers(/*recurse=*/true)) visit(b.key(), b.value());
 
   if (offender_count > 0) {
-    std::string message = "TorchScript weights '" + path + "' do not fit the model: " +
-                          std::to_string(offender_count) + " missing or mismatched name(s)";
+    std::string message = "TorchScript weights '" + path +
+                          "' do not fit the model: " + std::to_string(offender_count) +
+                          " missing or mismatched name(s)";
     if (offender_count > offenders.size()) {
       message += " (first " + std::to_string(offenders.size()) + " listed)";
     }

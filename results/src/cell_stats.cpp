@@ -126,8 +126,8 @@ std::string format_cell(const CellResult& cell, const ValueSpec& value) {
     case CellKind::value: {
       std::string s = format_value(cell.best, value);
       if (cell.n > 1)
-        s += " ± " + fixed(scaled(cell.half_width, value.format), value.decimals) + " (n=" +
-             std::to_string(cell.n) + ")";
+        s += " ± " + fixed(scaled(cell.half_width, value.format), value.decimals) +
+             " (n=" + std::to_string(cell.n) + ")";
       return s;
     }
     case CellKind::oom:
@@ -146,12 +146,18 @@ std::string format_cell(const CellResult& cell, const ValueSpec& value) {
 
 std::string cell_kind_name(CellKind kind) {
   switch (kind) {
-    case CellKind::value: return "done";
-    case CellKind::oom: return "oom";
-    case CellKind::failed: return "failed";
-    case CellKind::running: return "running";
-    case CellKind::pending: return "pending";
-    case CellKind::empty: return "none";
+    case CellKind::value:
+      return "done";
+    case CellKind::oom:
+      return "oom";
+    case CellKind::failed:
+      return "failed";
+    case CellKind::running:
+      return "running";
+    case CellKind::pending:
+      return "pending";
+    case CellKind::empty:
+      return "none";
   }
   throw std::logic_error("cell_kind_name: unknown cell kind");
 }

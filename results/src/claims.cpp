@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string optional_string(const YAML::Node& node, const std::string& key, const std::string& fallback) {
+std::string optional_string(const YAML::Node& node, const std::string& key,
+                            const std::string& fallback) {
   const YAML::Node v = node[key];
   return v && v.IsScalar() ? v.Scalar() : fallback;
 }
@@ -41,7 +42,8 @@ RunFilter parse_filter(const YAML::Node& node, const fs::path& file, const std::
     fail_key(file, where, "expected a map of config keys to values, e.g. {method.name: gd}");
   RunFilter f;
   for (const auto& kv : node) {
-    if (!kv.second.IsScalar()) fail_key(file, where + "." + kv.first.Scalar(), "expected a scalar value");
+    if (!kv.second.IsScalar())
+      fail_key(file, where + "." + kv.first.Scalar(), "expected a scalar value");
     f.emplace_back(kv.first.Scalar(), canonical_scalar(kv.second.Scalar()));
   }
   return f;
@@ -56,13 +58,16 @@ ClaimTest parse_test(const std::string& text, const fs::path& file, const std::s
 }
 
 // "a/b <= 1.5" → 1.5
-double parse_ratio_bound(const std::string& expect, const fs::path& file, const std::string& where) {
+double parse_ratio_bound(const std::string& expect, const fs::path& file,
+                         const std::string& where) {
   const std::string prefix = "a/b <=";
-  if (expect.rfind(prefix, 0) != 0) fail_key(file, where, "a ratio claim expects 'a/b <= NUMBER', not '" + expect + "'");
+  if (expect.rfind(prefix, 0) != 0)
+    fail_key(file, where, "a ratio claim expects 'a/b <= NUMBER', not '" + expect + "'");
   const std::string rest = expect.substr(prefix.size());
   char* end = nullptr;
   const double v = std::strtod(rest.c_str(), &end);
-  if (end == rest.c_str() || !(v > 0)) fail_key(file, where, "'" + rest + "' is not a positive number");
+  if (end == rest.c_str() || !(v > 0))
+    fail_key(file, where, "'" + rest + "' is not a positive number");
   return v;
 }
 
@@ -76,7 +81,8 @@ ClaimSpec parse_claim(const YAML::Node& node, const fs::path& file, const std::s
   c.claim = required_string(node, file, "claim", where);
   c.source = optional_string(node, "source", "");
   c.sweep = required_string(node, file, "sweep", where);
-  if (!node["value"]) fail_key(file, where + ".value", "missing (e.g. {metric: best_accuracy, format: percent})");
+  if (!node["value"])
+    fail_key(file, where + ".value", "missing (e.g. {metric: best_accuracy, format: percent})");
   c.value = parse_value_spec(node["value"], file, where + ".value");
   c.test = parse_test(required_string(node, file, "test", where), file, where + ".test");
   c.a = parse_filter(node["a"], file, where + ".a");
@@ -88,7 +94,8 @@ ClaimSpec parse_claim(const YAML::Node& node, const fs::path& file, const std::s
   switch (c.test) {
     case ClaimTest::difference:
     case ClaimTest::slope:
-      if (c.expect != "a > b" && c.expect != "a < b") fail_key(file, ew, "expected 'a > b' or 'a < b', not '" + c.expect + "'");
+      if (c.expect != "a > b" && c.expect != "a < b")
+        fail_key(file, ew, "expected 'a > b' or 'a < b', not '" + c.expect + "'");
       break;
     case ClaimTest::ratio:
       c.bound = parse_ratio_bound(c.expect, file, ew);
@@ -99,7 +106,8 @@ ClaimSpec parse_claim(const YAML::Node& node, const fs::path& file, const std::s
       break;
   }
   if (node["margin"]) c.margin = required_number(node, file, "margin", where);
-  if (c.test == ClaimTest::slope || c.test == ClaimTest::trend) c.x = required_string(node, file, "x", where);
+  if (c.test == ClaimTest::slope || c.test == ClaimTest::trend)
+    c.x = required_string(node, file, "x", where);
   if (node["log_x"]) c.log_x = node["log_x"].as<bool>();
   if (const YAML::Node r = node["requires"]) {
     const std::string rw = where + ".requires";
@@ -169,8 +177,8 @@ double x_of(const RunFacts& run, const std::string& key) {
   const std::string text = canonical_json(json_at_path(run.config, key));
   const auto v = config_number(text);
   if (!v)
-    throw std::runtime_error("claims: run " + std::to_string(run.id) + " has no number at config key '" +
-                             key + "' (got '" + text + "')");
+    throw std::runtime_error("claims: run " + std::to_string(run.id) +
+                             " has no number at config key '" + key + "' (got '" + text + "')");
   return *v;
 }
 
@@ -229,7 +237,8 @@ std::string number(double v, int decimals) {
 }
 
 // The precondition, or a reason why it does not hold.
-std::optional<std::string> precondition_failure(const ClaimSpec& c, const std::vector<RunFacts>& runs) {
+std::optional<std::string> precondition_failure(const ClaimSpec& c,
+                                                const std::vector<RunFacts>& runs) {
   if (!c.precondition) return std::nullopt;
   const auto& p = *c.precondition;
   const RunFilter& filter = p.side == "a" ? c.a : c.b;
@@ -267,7 +276,9 @@ void judge_difference(ClaimResult& r, const Side& a, const Side& b, bool log_sca
   if (log_scale) {
     for (auto* v : {&va, &vb})
       for (double& x : *v) {
-        if (!(x > 0)) throw std::runtime_error("claim " + c.id + ": a ratio needs positive values, got " + std::to_string(x));
+        if (!(x > 0))
+          throw std::runtime_error("claim " + c.id + ": a ratio needs positive values, got " +
+                                   std::to_string(x));
         x = std::log(x);
       }
   }
@@ -329,8 +340,8 @@ void judge_slope(ClaimResult& r, const Side& a, const Side& b) {
     if (!std::isnan(s.half_width)) t += " ± " + number(s.half_width, 2);
     return t + " (" + std::to_string(s.n) + " runs)";
   };
-  r.evidence = slope_text(c.a_label, sa) + "; " + slope_text(c.b_label, sb) + " (log " + c.value.name +
-               " on log " + c.x + ")";
+  r.evidence = slope_text(c.a_label, sa) + "; " + slope_text(c.b_label, sb) + " (log " +
+               c.value.name + " on log " + c.x + ")";
   if (xa.size() < 3 || xb.size() < 3 || std::isnan(sa.half_width) || std::isnan(sb.half_width)) {
     r.reason = "fewer than three values of " + c.x + " with finished runs on a side: no interval";
     return;
@@ -350,7 +361,8 @@ void judge_trend(ClaimResult& r, const Side& a) {
   std::set<double> xs;
   const Slope s = side_slope(a, c, false, &xs);
   r.n_a = s.n;
-  r.evidence = side_text(c.a_label, a, c.value) + " over " + std::to_string(xs.size()) + " values of " + c.x;
+  r.evidence =
+      side_text(c.a_label, a, c.value) + " over " + std::to_string(xs.size()) + " values of " + c.x;
   if (xs.size() < 2 || std::isnan(s.half_width)) {
     r.reason = "fewer than three finished runs over two values of " + c.x + ": no interval";
     return;
@@ -365,11 +377,13 @@ void judge_trend(ClaimResult& r, const Side& a) {
 }
 
 // The scale to judge at: the requested one, or that of the newest sweep feeding the claim.
-std::string pick_scale(const std::vector<SweepInfo>& sweeps, const std::string& table, const std::string& wanted) {
+std::string pick_scale(const std::vector<SweepInfo>& sweeps, const std::string& table,
+                       const std::string& wanted) {
   if (!wanted.empty()) return wanted;
   const SweepInfo* newest = nullptr;
   for (const auto& s : sweeps)
-    if (s.table == table && (!newest || std::make_pair(s.created_at, s.id) > std::make_pair(newest->created_at, newest->id)))
+    if (s.table == table && (!newest || std::make_pair(s.created_at, s.id) >
+                                            std::make_pair(newest->created_at, newest->id)))
       newest = &s;
   return newest ? newest->scale : "";
 }
@@ -378,9 +392,12 @@ std::string pick_scale(const std::vector<SweepInfo>& sweeps, const std::string& 
 
 std::string verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::reproduced: return "reproduced";
-    case Verdict::contradicted: return "contradicted";
-    case Verdict::inconclusive: return "inconclusive";
+    case Verdict::reproduced:
+      return "reproduced";
+    case Verdict::contradicted:
+      return "contradicted";
+    case Verdict::inconclusive:
+      return "inconclusive";
   }
   throw std::logic_error("verdict_name: unknown verdict");
 }
@@ -395,14 +412,16 @@ std::vector<ClaimSpec> load_claims(const fs::path& file) {
     throw std::runtime_error("claims file " + file.string() + ": " + e.what());
   }
   if (!root.IsMap() || !root["claims"] || !root["claims"].IsSequence())
-    throw std::runtime_error("claims file " + file.string() + ": expected a top-level 'claims' list");
+    throw std::runtime_error("claims file " + file.string() +
+                             ": expected a top-level 'claims' list");
   std::vector<ClaimSpec> claims;
   std::set<std::string> ids;
   try {
     for (std::size_t i = 0; i < root["claims"].size(); ++i) {
       claims.push_back(parse_claim(root["claims"][i], file, "claims[" + std::to_string(i) + "]"));
       if (!ids.insert(claims.back().id).second)
-        fail_key(file, "claims[" + std::to_string(i) + "].id", "'" + claims.back().id + "' is used twice");
+        fail_key(file, "claims[" + std::to_string(i) + "].id",
+                 "'" + claims.back().id + "' is used twice");
     }
   } catch (const YAML::Exception& e) {
     throw std::runtime_error("claims file " + file.string() + ": " + e.what());
@@ -410,7 +429,8 @@ std::vector<ClaimSpec> load_claims(const fs::path& file) {
   return claims;
 }
 
-std::vector<ClaimResult> evaluate_claims(const store::ResultStore& db, const std::vector<ClaimSpec>& claims,
+std::vector<ClaimResult> evaluate_claims(const store::ResultStore& db,
+                                         const std::vector<ClaimSpec>& claims,
                                          const std::string& scale) {
   const auto sweeps = load_sweeps(db);
   std::vector<ClaimResult> out;
@@ -423,7 +443,8 @@ std::vector<ClaimResult> evaluate_claims(const store::ResultStore& db, const std
       if (s.table == c.sweep && s.scale == r.scale) ids.push_back(s.id);
     const std::vector<RunFacts> runs = load_runs(db, ids);
     if (runs.empty()) {
-      r.reason = "no runs of sweep '" + c.sweep + "'" + (r.scale.empty() ? "" : " at scale " + r.scale);
+      r.reason =
+          "no runs of sweep '" + c.sweep + "'" + (r.scale.empty() ? "" : " at scale " + r.scale);
       out.push_back(std::move(r));
       continue;
     }
@@ -432,13 +453,23 @@ std::vector<ClaimResult> evaluate_claims(const store::ResultStore& db, const std
     const Side a = collect(runs, r.spec.a, c.value);
     const Side b = c.test == ClaimTest::trend ? Side{} : collect(runs, r.spec.b, c.value);
     switch (c.test) {
-      case ClaimTest::difference: judge_difference(r, a, b, false); break;
-      case ClaimTest::ratio: judge_difference(r, a, b, true); break;
-      case ClaimTest::slope: judge_slope(r, a, b); break;
-      case ClaimTest::trend: judge_trend(r, a); break;
+      case ClaimTest::difference:
+        judge_difference(r, a, b, false);
+        break;
+      case ClaimTest::ratio:
+        judge_difference(r, a, b, true);
+        break;
+      case ClaimTest::slope:
+        judge_slope(r, a, b);
+        break;
+      case ClaimTest::trend:
+        judge_trend(r, a);
+        break;
     }
-    if (auto failure = precondition_failure(r.spec, runs); failure && r.verdict != Verdict::inconclusive) {
-      r.reason = *failure + "; the comparison alone says " + verdict_name(r.verdict) + " (" + r.reason + ")";
+    if (auto failure = precondition_failure(r.spec, runs);
+        failure && r.verdict != Verdict::inconclusive) {
+      r.reason = *failure + "; the comparison alone says " + verdict_name(r.verdict) + " (" +
+                 r.reason + ")";
       r.verdict = Verdict::inconclusive;
     } else if (failure) {
       r.reason = *failure + "; " + r.reason;
@@ -464,30 +495,42 @@ std::string claim_estimate_text(const ClaimResult& r) {
   auto diff = [&](double v) { return percent ? signed_number(v * 100, 1) : signed_number(v, 3); };
   switch (c.test) {
     case ClaimTest::difference:
-      if (!r.has_interval) return r.n_a > 0 && r.n_b > 0 ? diff(r.estimate) + " (no interval)" : "—";
-      return diff(r.estimate) + " [" + diff(r.low) + ", " + diff(r.high) + "]" + (percent ? " points" : "");
+      if (!r.has_interval)
+        return r.n_a > 0 && r.n_b > 0 ? diff(r.estimate) + " (no interval)" : "—";
+      return diff(r.estimate) + " [" + diff(r.low) + ", " + diff(r.high) + "]" +
+             (percent ? " points" : "");
     case ClaimTest::ratio:
-      if (!r.has_interval) return r.n_a > 0 && r.n_b > 0 ? number(r.estimate, 2) + "× (no interval)" : "—";
+      if (!r.has_interval)
+        return r.n_a > 0 && r.n_b > 0 ? number(r.estimate, 2) + "× (no interval)" : "—";
       return number(r.estimate, 2) + "× [" + number(r.low, 2) + ", " + number(r.high, 2) + "]";
     case ClaimTest::slope:
     case ClaimTest::trend:
       if (!r.has_interval) return "—";
-      return signed_number(r.estimate, 3) + " [" + signed_number(r.low, 3) + ", " + signed_number(r.high, 3) + "]";
+      return signed_number(r.estimate, 3) + " [" + signed_number(r.low, 3) + ", " +
+             signed_number(r.high, 3) + "]";
   }
   return "—";
 }
 
 std::string claims_markdown(const std::vector<ClaimResult>& results, const std::string& db_path) {
   std::string md = "# The paper's claims, judged from " + db_path + "\n\n";
-  md += "Each verdict is computed from the database (results/claims.yaml says what each claim compares). "
-        "**reproduced**: the 95 % interval lies wholly on the claimed side; **contradicted**: wholly on "
-        "the other side; **inconclusive**: it allows either, or there are fewer than two finished runs "
-        "on a side (never a verdict from one seed), or a precondition does not hold.\n\n";
-  md += "| claim | scale | verdict | estimate [95 % CI] | evidence | why |\n|---|---|---|---|---|---|\n";
+  md +=
+      "Each verdict is computed from the database (results/claims.yaml says what each claim "
+      "compares). "
+      "**reproduced**: the 95 % interval lies wholly on the claimed side; **contradicted**: wholly "
+      "on "
+      "the other side; **inconclusive**: it allows either, or there are fewer than two finished "
+      "runs "
+      "on a side (never a verdict from one seed), or a precondition does not hold.\n\n";
+  md +=
+      "| claim | scale | verdict | estimate [95 % CI] | evidence | why "
+      "|\n|---|---|---|---|---|---|\n";
   for (const auto& r : results) {
-    md += "| " + cell(r.spec.claim) + (r.spec.source.empty() ? "" : " (" + cell(r.spec.source) + ")") + " | " +
-          (r.scale.empty() ? "—" : r.scale) + " | **" + verdict_name(r.verdict) + "** | " + cell(claim_estimate_text(r)) +
-          " | " + cell(r.evidence.empty() ? "—" : r.evidence) + " | " + cell(r.reason) + " |\n";
+    md += "| " + cell(r.spec.claim) +
+          (r.spec.source.empty() ? "" : " (" + cell(r.spec.source) + ")") + " | " +
+          (r.scale.empty() ? "—" : r.scale) + " | **" + verdict_name(r.verdict) + "** | " +
+          cell(claim_estimate_text(r)) + " | " + cell(r.evidence.empty() ? "—" : r.evidence) +
+          " | " + cell(r.reason) + " |\n";
   }
   return md;
 }

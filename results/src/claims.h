@@ -22,7 +22,7 @@ enum class ClaimTest {
   difference,  // mean(a) − mean(b), Welch interval; expect "a > b" or "a < b" (with a margin)
   ratio,       // mean(log a) − mean(log b) → a / b (geometric), Welch; expect "a/b <= bound"
   slope,       // slope of log(value) on log(x) for a minus that for b; expect "a < b" or "a > b"
-  trend,       // slope of value on x (log x with log_x) over runs `a`; expect "increasing"/"decreasing"
+  trend,  // slope of value on x (log x with log_x) over runs `a`; expect "increasing"/"decreasing"
 };
 
 // Runs whose config has these canonical values at these dotted keys.
@@ -44,7 +44,7 @@ struct ClaimSpec {
   std::string sweep;   // the `table` field of the sweeps whose runs it reads
   ValueSpec value;
   ClaimTest test = ClaimTest::difference;
-  RunFilter a, b;      // b is unused by trend
+  RunFilter a, b;  // b is unused by trend
   std::string a_label = "a", b_label = "b";
   // difference/slope: "a > b" or "a < b"; ratio: "a/b <= X"; trend: increasing | decreasing
   std::string expect;
@@ -57,13 +57,13 @@ struct ClaimSpec {
 
 struct ClaimResult {
   ClaimSpec spec;
-  std::string scale;            // of the runs it read ("" when none)
+  std::string scale;  // of the runs it read ("" when none)
   Verdict verdict = Verdict::inconclusive;
   double estimate = 0, low = 0, high = 0;  // in the test's units (ratio: a/b; slope: exponent)
   bool has_interval = false;
-  int n_a = 0, n_b = 0;         // finished runs (trend/slope: points) on each side
-  std::string evidence;         // the numbers, e.g. "PatchGD 91.2 ± 1.0 (n=3) vs GD 80.1 ± 2.2 (n=3)"
-  std::string reason;           // why it came out so
+  int n_a = 0, n_b = 0;  // finished runs (trend/slope: points) on each side
+  std::string evidence;  // the numbers, e.g. "PatchGD 91.2 ± 1.0 (n=3) vs GD 80.1 ± 2.2 (n=3)"
+  std::string reason;    // why it came out so
 };
 
 std::filesystem::path default_claims_file();  // PATCHGD_SOURCE_DIR/results/claims.yaml

@@ -20,8 +20,10 @@ namespace {
 std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
   }
   return q + "'";
 }
@@ -76,23 +78,27 @@ std::string file_safe(const std::string& text) {
 }
 
 fs::path find_gnuplot(const std::string& name) {
-  if (name.empty()) throw std::runtime_error(std::string("plots: no gnuplot given; ") + kInstallHint);
+  if (name.empty())
+    throw std::runtime_error(std::string("plots: no gnuplot given; ") + kInstallHint);
   if (name.find('/') != std::string::npos) {
     if (::access(name.c_str(), X_OK) == 0 && !fs::is_directory(name)) return name;
-    throw std::runtime_error("plots: gnuplot '" + name + "' is not an executable file; " + kInstallHint);
+    throw std::runtime_error("plots: gnuplot '" + name + "' is not an executable file; " +
+                             kInstallHint);
   }
   const char* path = std::getenv("PATH");
   std::string dirs = path ? path : "";
   std::size_t start = 0;
   while (start <= dirs.size()) {
     const std::size_t colon = dirs.find(':', start);
-    const std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    const std::string dir =
+        dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
     const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
     if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate)) return candidate;
     if (colon == std::string::npos) break;
     start = colon + 1;
   }
-  throw std::runtime_error("plots: gnuplot ('" + name + "') was not found on PATH; " + kInstallHint);
+  throw std::runtime_error("plots: gnuplot ('" + name + "') was not found on PATH; " +
+                           kInstallHint);
 }
 
 std::string plot_data_text(const PlotSpec& plot) {
@@ -118,24 +124,29 @@ std::string plot_script_text(const PlotSpec& plot) {
   gp += "set xlabel " + gp_string(plot.xlabel) + " noenhanced\n";
   gp += "set ylabel " + gp_string(plot.ylabel) + " noenhanced\n";
   if (!plot.y2label.empty())
-    gp += "set y2label " + gp_string(plot.y2label) + " noenhanced\nset y2tics\nset ytics nomirror\n";
+    gp +=
+        "set y2label " + gp_string(plot.y2label) + " noenhanced\nset y2tics\nset ytics nomirror\n";
   if (plot.logx) gp += "set logscale x 2\n";
   // Padding keeps points (and their x tick labels) off the frame, where gnuplot would drop them.
-  gp += "set key outside right top\nset grid\nset offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n";
+  gp +=
+      "set key outside right top\nset grid\nset offsets graph 0.05, graph 0.05, graph 0.05, graph "
+      "0.05\n";
   gp += "set pointsize 1.3\n";
   for (const auto& e : plot.extra) gp += e + "\n";
   std::string cmd = "plot ";
   for (std::size_t i = 0; i < plot.series.size(); ++i) {
     const auto& s = plot.series[i];
-    cmd += (i ? ", \\\n     " : "") + gp_string(plot.stem + ".dat") + " index " + std::to_string(i) +
-           " using " + s.using_clause + " axes " + s.axes + " with " + s.style + " title " +
-           gp_string(s.title) + " noenhanced";
+    cmd += (i ? ", \\\n     " : "") + gp_string(plot.stem + ".dat") + " index " +
+           std::to_string(i) + " using " + s.using_clause + " axes " + s.axes + " with " + s.style +
+           " title " + gp_string(s.title) + " noenhanced";
   }
   // pngcairo draws better, but a gnuplot built without cairo still has the libgd png terminal.
-  gp += "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) { set terminal pngcairo size 960,560 } "
-        "else { set terminal png size 960,560 }\n";
+  gp +=
+      "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) { set terminal pngcairo size 960,560 } "
+      "else { set terminal png size 960,560 }\n";
   gp += "set output " + gp_string(plot.stem + ".png") + "\n" + cmd + "\n";
-  gp += "set terminal svg size 960,560 dynamic\nset output " + gp_string(plot.stem + ".svg") + "\nreplot\n";
+  gp += "set terminal svg size 960,560 dynamic\nset output " + gp_string(plot.stem + ".svg") +
+        "\nreplot\n";
   gp += "unset output\n";
   return gp;
 }
@@ -145,7 +156,8 @@ void draw_plots(const fs::path& gnuplot, const std::vector<PlotSpec>& plots) {
   for (const auto& p : plots) {
     std::error_code ec;
     fs::create_directories(p.dir, ec);
-    if (ec) throw std::runtime_error("plots: cannot create " + p.dir.string() + ": " + ec.message());
+    if (ec)
+      throw std::runtime_error("plots: cannot create " + p.dir.string() + ": " + ec.message());
     write_file(p.dir / (p.stem + ".dat"), plot_data_text(p));
     write_file(p.dir / (p.stem + ".gp"), plot_script_text(p));
     fs::remove(p.png(), ec);  // so a stale image cannot pass for a fresh one
@@ -157,7 +169,8 @@ void draw_plots(const fs::path& gnuplot, const std::vector<PlotSpec>& plots) {
   constexpr std::size_t kBatch = 100;
   for (const auto& [dir, list] : by_dir) {
     for (std::size_t start = 0; start < list.size(); start += kBatch) {
-      std::string command = "cd " + shell_quote(dir.string()) + " && " + shell_quote(gnuplot.string());
+      std::string command =
+          "cd " + shell_quote(dir.string()) + " && " + shell_quote(gnuplot.string());
       for (std::size_t i = start; i < std::min(list.size(), start + kBatch); ++i)
         command += " " + shell_quote(list[i]->stem + ".gp");
       std::string output;

@@ -52,7 +52,8 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text, const f
       field_started = true;
     }
   }
-  if (quoted) throw std::runtime_error(file.string() + ":" + std::to_string(line) + ": unterminated quote");
+  if (quoted)
+    throw std::runtime_error(file.string() + ":" + std::to_string(line) + ": unterminated quote");
   if (field_started || !row.empty()) {
     end_field();
     rows.push_back(std::move(row));
@@ -82,7 +83,8 @@ std::vector<ReferenceEntry> read_paper_reference(const fs::path& csv) {
   std::stringstream buf;
   buf << in.rdbuf();
   const auto rows = parse_csv(buf.str(), csv);
-  static const std::vector<std::string> header = {"table", "row", "column", "metric", "value", "source"};
+  static const std::vector<std::string> header = {"table",  "row",   "column",
+                                                  "metric", "value", "source"};
   if (rows.empty() || rows[0] != header)
     throw std::runtime_error("paper reference " + csv.string() +
                              ":1: the header must be table,row,column,metric,value,source");

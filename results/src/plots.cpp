@@ -50,8 +50,8 @@ std::string scale_of(const std::map<int64_t, std::string>& scales, const RunFact
   return it == scales.end() ? "adhoc" : it->second;
 }
 
-std::vector<PlotSpec> learning_curves(const store::ResultStore& db, const std::vector<RunFacts>& runs,
-                                      const fs::path& dir) {
+std::vector<PlotSpec> learning_curves(const store::ResultStore& db,
+                                      const std::vector<RunFacts>& runs, const fs::path& dir) {
   std::map<int64_t, const RunFacts*> by_id;
   for (const auto& r : runs) by_id[r.id] = &r;
   std::vector<PlotSpec> plots;
@@ -70,7 +70,8 @@ std::vector<PlotSpec> learning_curves(const store::ResultStore& db, const std::v
       const RunFacts& r = *it->second;
       plot.title += ": " + cfg(r, "method.name") + " " + cfg(r, "backbone.name") + " " +
                     cfg(r, "dataset.name") + " " + cfg(r, "dataset.image_size") + "px, cap " +
-                    cfg(r, "memory.cap") + ", seed " + std::to_string(r.seed) + " (" + r.status + ")";
+                    cfg(r, "memory.cap") + ", seed " + std::to_string(r.seed) + " (" + r.status +
+                    ")";
     }
     plot.xlabel = "epoch";
     plot.ylabel = "validation accuracy (%)";
@@ -99,15 +100,17 @@ using Points = std::map<std::string, std::vector<const RunFacts*>>;
 using SeriesByMethod = std::map<std::string, Points>;
 
 std::vector<PlotSpec> accuracy_vs_cap(const std::vector<RunFacts>& runs,
-                                      const std::map<int64_t, std::string>& scales, const fs::path& dir) {
+                                      const std::map<int64_t, std::string>& scales,
+                                      const fs::path& dir) {
   // One figure per (scale, dataset, image side, backbone): what else a cap changes is batch size.
   std::map<std::vector<std::string>, SeriesByMethod> groups;
   for (const auto& r : runs) {
     if (r.status != "done" || !r.summary.count("best_accuracy")) continue;
     const std::string cap = cfg(r, "memory.cap");
     if (parse_memory_size(cap) <= 0) continue;  // "none": no cap to put on the axis
-    groups[{scale_of(scales, r), cfg(r, "dataset.name"), cfg(r, "dataset.image_size"), cfg(r, "backbone.name")}]
-          [cfg(r, "method.name")][cap].push_back(&r);
+    groups[{scale_of(scales, r), cfg(r, "dataset.name"), cfg(r, "dataset.image_size"),
+            cfg(r, "backbone.name")}][cfg(r, "method.name")][cap]
+        .push_back(&r);
   }
   const ValueSpec acc = spec_of(ValueSource::metric, "best_accuracy", true);
   std::vector<PlotSpec> plots;
@@ -119,7 +122,8 @@ std::vector<PlotSpec> accuracy_vs_cap(const std::vector<RunFacts>& runs,
     PlotSpec plot;
     plot.dir = dir;
     plot.stem = file_safe(key[0] + "_" + key[1] + "_" + key[2] + "_" + key[3]);
-    plot.title = "Accuracy vs memory cap: " + key[1] + " " + key[2] + "px, " + key[3] + " (" + key[0] + ")";
+    plot.title =
+        "Accuracy vs memory cap: " + key[1] + " " + key[2] + "px, " + key[3] + " (" + key[0] + ")";
     plot.xlabel = "memory cap (GiB, log scale)";
     plot.ylabel = "best validation accuracy (%)";
     plot.logx = true;
@@ -143,14 +147,16 @@ std::vector<PlotSpec> accuracy_vs_cap(const std::vector<RunFacts>& runs,
 }
 
 std::vector<PlotSpec> versus_resolution(const std::vector<RunFacts>& runs,
-                                        const std::map<int64_t, std::string>& scales, const fs::path& dir) {
+                                        const std::map<int64_t, std::string>& scales,
+                                        const fs::path& dir) {
   // One pair of figures per (scale, dataset, backbone, cap): the cap sets the batch size, and
   // with it the memory.
   std::map<std::vector<std::string>, SeriesByMethod> groups;
   for (const auto& r : runs) {
     if (r.status != "done") continue;
-    groups[{scale_of(scales, r), cfg(r, "dataset.name"), cfg(r, "backbone.name"), cfg(r, "memory.cap")}]
-          [cfg(r, "method.name")][cfg(r, "dataset.image_size")].push_back(&r);
+    groups[{scale_of(scales, r), cfg(r, "dataset.name"), cfg(r, "backbone.name"),
+            cfg(r, "memory.cap")}][cfg(r, "method.name")][cfg(r, "dataset.image_size")]
+        .push_back(&r);
   }
   struct Quantity {
     std::string suffix, ylabel;
@@ -159,15 +165,19 @@ std::vector<PlotSpec> versus_resolution(const std::vector<RunFacts>& runs,
   };
   const std::vector<Quantity> quantities = {
       {"memory", "peak memory (MiB)", {{"peak_memory", ""}}, 1.0 / 1048576.0},
-      {"latency", "latency (ms / image)", {{"train_latency_ms", " train"}, {"infer_latency_ms", " inference"}}, 1.0}};
+      {"latency",
+       "latency (ms / image)",
+       {{"train_latency_ms", " train"}, {"infer_latency_ms", " inference"}},
+       1.0}};
   std::vector<PlotSpec> plots;
   for (const auto& [key, methods] : groups) {
     for (const auto& q : quantities) {
       PlotSpec plot;
       plot.dir = dir;
       plot.stem = file_safe(key[0] + "_" + key[1] + "_" + key[2] + "_" + key[3] + "-" + q.suffix);
-      plot.title = (q.suffix == "memory" ? "Peak memory" : "Latency") + std::string(" vs image side: ") +
-                   key[1] + ", " + key[2] + ", cap " + key[3] + " (" + key[0] + ")";
+      plot.title = (q.suffix == "memory" ? "Peak memory" : "Latency") +
+                   std::string(" vs image side: ") + key[1] + ", " + key[2] + ", cap " + key[3] +
+                   " (" + key[0] + ")";
       plot.xlabel = "image side (px, log scale)";
       plot.ylabel = q.ylabel;
       plot.logx = true;
@@ -201,7 +211,8 @@ std::vector<PlotSpec> versus_resolution(const std::vector<RunFacts>& runs,
 std::vector<fs::path> render_plots(const store::ResultStore& db, const PlotOptions& opt) {
   static const std::vector<std::string> kinds = {"all", "curves", "memory-cap", "resolution"};
   if (std::find(kinds.begin(), kinds.end(), opt.which) == kinds.end())
-    throw std::runtime_error("unknown plot kind '" + opt.which + "'; valid: all, curves, memory-cap, resolution");
+    throw std::runtime_error("unknown plot kind '" + opt.which +
+                             "'; valid: all, curves, memory-cap, resolution");
   if (opt.out_dir.empty()) throw std::runtime_error("render_plots: out_dir is empty");
   const fs::path gnuplot = find_gnuplot(opt.gnuplot);
 
@@ -213,8 +224,10 @@ std::vector<fs::path> render_plots(const store::ResultStore& db, const PlotOptio
   };
   const bool all = opt.which == "all";
   if (all || opt.which == "curves") add(learning_curves(db, runs, opt.out_dir / "curves"));
-  if (all || opt.which == "memory-cap") add(accuracy_vs_cap(runs, scales, opt.out_dir / "memory-cap"));
-  if (all || opt.which == "resolution") add(versus_resolution(runs, scales, opt.out_dir / "resolution"));
+  if (all || opt.which == "memory-cap")
+    add(accuracy_vs_cap(runs, scales, opt.out_dir / "memory-cap"));
+  if (all || opt.which == "resolution")
+    add(versus_resolution(runs, scales, opt.out_dir / "resolution"));
 
   draw_plots(gnuplot, plots);
   std::vector<fs::path> images;

@@ -20,6 +20,7 @@ struct PlotOptions {
 // Returns the images written (PNG and SVG per plot). A plot without data is skipped: it is not
 // an error and nothing of it is returned. Throws when gnuplot is missing (saying how to install
 // it), when `which` is unknown, or when gnuplot fails (with its output).
-std::vector<std::filesystem::path> render_plots(const store::ResultStore& db, const PlotOptions& opt);
+std::vector<std::filesystem::path> render_plots(const store::ResultStore& db,
+                                                const PlotOptions& opt);
 
 }  // namespace pgd::results

@@ -21,7 +21,9 @@ Combo combo_of(const RunFacts& run, const Axis& axis) {
 
 bool comparable_sizes(const std::string& a, const std::string& b) {
   char* end = nullptr;
-  auto number = [&](const std::string& s) { return !s.empty() && (std::strtod(s.c_str(), &end), *end == '\0'); };
+  auto number = [&](const std::string& s) {
+    return !s.empty() && (std::strtod(s.c_str(), &end), *end == '\0');
+  };
   if (number(a) && number(b)) return true;
   return parse_memory_size(a) >= 0 && parse_memory_size(b) >= 0;
 }
@@ -34,14 +36,16 @@ bool combo_less(const Axis& axis, const Combo& a, const Combo& b) {
     const std::size_t unlisted = axis.keys[i].labels.size();
     // A listed and an unlisted size (4GB from the paper, 1GB from a smoke run) go in size
     // order; the template's order holds among listed values.
-    if ((ra == unlisted) != (rb == unlisted) && comparable_sizes(a[i], b[i])) return natural_less(a[i], b[i]);
+    if ((ra == unlisted) != (rb == unlisted) && comparable_sizes(a[i], b[i]))
+      return natural_less(a[i], b[i]);
     if (ra != rb) return ra < rb;
     return natural_less(a[i], b[i]);
   }
   return false;
 }
 
-std::vector<Combo> axis_combos(const Axis& axis, const std::vector<RunFacts>& runs, bool paper_scale) {
+std::vector<Combo> axis_combos(const Axis& axis, const std::vector<RunFacts>& runs,
+                               bool paper_scale) {
   if (axis.keys.empty()) return {Combo{}};  // one column per value
   std::vector<Combo> combos;
   std::set<Combo> seen;
@@ -53,7 +57,8 @@ std::vector<Combo> axis_combos(const Axis& axis, const std::vector<RunFacts>& ru
     Combo c = combo_of(run, axis);
     if (seen.insert(c).second) extra.push_back(std::move(c));
   }
-  std::sort(extra.begin(), extra.end(), [&](const Combo& a, const Combo& b) { return combo_less(axis, a, b); });
+  std::sort(extra.begin(), extra.end(),
+            [&](const Combo& a, const Combo& b) { return combo_less(axis, a, b); });
   combos.insert(combos.end(), extra.begin(), extra.end());
   return combos;
 }
@@ -109,7 +114,8 @@ Grid build_grid(const TableTemplate& tmpl, const std::string& scale,
   for (const auto& c : g.col_combos) g.col_labels.push_back(labels_of(tmpl.columns, c));
 
   std::map<std::pair<Combo, Combo>, std::vector<const RunFacts*>> by_cell;
-  for (const auto& run : runs) by_cell[{combo_of(run, tmpl.rows), combo_of(run, tmpl.columns)}].push_back(&run);
+  for (const auto& run : runs)
+    by_cell[{combo_of(run, tmpl.rows), combo_of(run, tmpl.columns)}].push_back(&run);
 
   const std::size_t nv = tmpl.values.size();
   g.cells.assign(g.row_combos.size(), std::vector<std::vector<CellResult>>(
@@ -120,7 +126,8 @@ Grid build_grid(const TableTemplate& tmpl, const std::string& scale,
     for (std::size_t c = 0; c < g.col_combos.size(); ++c) {
       auto it = by_cell.find({g.row_combos[r], g.col_combos[c]});
       if (it == by_cell.end()) continue;
-      for (std::size_t v = 0; v < nv; ++v) g.cells[r][c][v] = aggregate_cell(it->second, tmpl.values[v]);
+      for (std::size_t v = 0; v < nv; ++v)
+        g.cells[r][c][v] = aggregate_cell(it->second, tmpl.values[v]);
     }
 
   if (!g.show_reference) return g;
@@ -134,18 +141,20 @@ Grid build_grid(const TableTemplate& tmpl, const std::string& scale,
     auto c = cols.find(e.column);
     auto v = vals.find(e.metric);
     if (r == rows.end() || c == cols.end() || v == vals.end()) {
-      std::string what = r == rows.end() ? "row '" + e.row + "'"
+      std::string what = r == rows.end()   ? "row '" + e.row + "'"
                          : c == cols.end() ? "column '" + e.column + "'"
                                            : "metric '" + e.metric + "'";
       std::string valid;
       if (r == rows.end())
         for (const auto& [k, i] : rows) valid += (valid.empty() ? "" : "; ") + k;
       else if (c == cols.end())
-        for (const auto& [k, i] : cols) valid += (valid.empty() ? "" : "; ") + (k.empty() ? "(empty)" : k);
+        for (const auto& [k, i] : cols)
+          valid += (valid.empty() ? "" : "; ") + (k.empty() ? "(empty)" : k);
       else
         for (const auto& [k, i] : vals) valid += (valid.empty() ? "" : "; ") + k;
-      throw std::runtime_error("paper reference " + reference_file.string() + ":" + std::to_string(e.line) +
-                               ": table '" + tmpl.name + "' has no " + what + " (valid: " + valid + ")");
+      throw std::runtime_error("paper reference " + reference_file.string() + ":" +
+                               std::to_string(e.line) + ": table '" + tmpl.name + "' has no " +
+                               what + " (valid: " + valid + ")");
     }
     g.reference[r->second][c->second][v->second] = e.value;
   }

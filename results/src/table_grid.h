@@ -22,10 +22,10 @@ struct GridColumn {
 
 struct Grid {
   TableTemplate tmpl;
-  std::string scale;                         // the scale whose sweeps filled it
-  std::vector<std::string> sweep_names;      // those sweeps, for the caption
-  std::vector<int64_t> image_sides;          // distinct dataset.image_size of its runs, ascending
-  bool show_reference = false;               // published values are shown at scale "paper" only
+  std::string scale;                     // the scale whose sweeps filled it
+  std::vector<std::string> sweep_names;  // those sweeps, for the caption
+  std::vector<int64_t> image_sides;      // distinct dataset.image_size of its runs, ascending
+  bool show_reference = false;           // published values are shown at scale "paper" only
   std::vector<std::vector<std::string>> row_combos, col_combos;  // canonical values per key
   std::vector<std::vector<std::string>> row_labels, col_labels;  // the same, as labels
   std::vector<std::vector<std::vector<CellResult>>> cells;       // [row][combo][value]

@@ -14,7 +14,8 @@ using Row = std::vector<std::optional<std::string>>;
 
 const std::string& text(const Row& row, std::size_t i, const char* what) {
   if (i >= row.size() || !row[i])
-    throw std::runtime_error(std::string("results query: column '") + what + "' is NULL or missing");
+    throw std::runtime_error(std::string("results query: column '") + what +
+                             "' is NULL or missing");
   return *row[i];
 }
 
@@ -25,14 +26,18 @@ std::string text_or(const Row& row, std::size_t i, const std::string& fallback) 
 int64_t to_int(const std::string& s, const char* what) {
   char* end = nullptr;
   const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (end == s.c_str()) throw std::runtime_error(std::string("results query: '") + what + "' = '" + s + "' is not an integer");
+  if (end == s.c_str())
+    throw std::runtime_error(std::string("results query: '") + what + "' = '" + s +
+                             "' is not an integer");
   return v;
 }
 
 double to_double(const std::string& s, const char* what) {
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (end == s.c_str()) throw std::runtime_error(std::string("results query: '") + what + "' = '" + s + "' is not a number");
+  if (end == s.c_str())
+    throw std::runtime_error(std::string("results query: '") + what + "' = '" + s +
+                             "' is not a number");
   return v;
 }
 
@@ -48,9 +53,9 @@ void attach_values(const store::ResultStore& db, const std::string& run_filter,
                    std::vector<RunFacts>& runs) {
   std::unordered_map<int64_t, RunFacts*> by_id;
   for (auto& r : runs) by_id[r.id] = &r;
-  const auto metrics = db.query(
-      "SELECT run_id, name, value FROM metrics WHERE epoch = -1 AND split = 'val' AND " + run_filter +
-      " ORDER BY run_id");
+  const auto metrics =
+      db.query("SELECT run_id, name, value FROM metrics WHERE epoch = -1 AND split = 'val' AND " +
+               run_filter + " ORDER BY run_id");
   for (const auto& row : metrics.rows) {
     if (!row[2]) continue;  // a NULL value is no value
     auto it = by_id.find(to_int(text(row, 0, "metrics.run_id"), "metrics.run_id"));
@@ -96,7 +101,8 @@ std::vector<RunFacts> runs_where(const store::ResultStore& db, const std::string
 }  // namespace
 
 std::vector<SweepInfo> load_sweeps(const store::ResultStore& db) {
-  const auto result = db.query("SELECT id, name, spec, COALESCE(created_at, '') FROM sweeps ORDER BY id");
+  const auto result =
+      db.query("SELECT id, name, spec, COALESCE(created_at, '') FROM sweeps ORDER BY id");
   std::vector<SweepInfo> sweeps;
   for (const auto& row : result.rows) {
     SweepInfo s;
@@ -107,18 +113,22 @@ std::vector<SweepInfo> load_sweeps(const store::ResultStore& db) {
     try {
       spec = nlohmann::json::parse(text_or(row, 2, "{}"));
     } catch (const nlohmann::json::exception& e) {
-      throw std::runtime_error("results query: sweeps.spec of sweep '" + s.name + "' is not JSON: " + e.what());
+      throw std::runtime_error("results query: sweeps.spec of sweep '" + s.name +
+                               "' is not JSON: " + e.what());
     }
     if (spec.is_object()) {
-      if (spec.contains("table") && spec["table"].is_string()) s.table = spec["table"].get<std::string>();
-      if (spec.contains("scale") && spec["scale"].is_string()) s.scale = spec["scale"].get<std::string>();
+      if (spec.contains("table") && spec["table"].is_string())
+        s.table = spec["table"].get<std::string>();
+      if (spec.contains("scale") && spec["scale"].is_string())
+        s.scale = spec["scale"].get<std::string>();
     }
     sweeps.push_back(std::move(s));
   }
   return sweeps;
 }
 
-std::vector<RunFacts> load_runs(const store::ResultStore& db, const std::vector<int64_t>& sweep_ids) {
+std::vector<RunFacts> load_runs(const store::ResultStore& db,
+                                const std::vector<int64_t>& sweep_ids) {
   if (sweep_ids.empty()) return {};
   const std::string ids = id_list(sweep_ids);
   return runs_where(db, "sweep_id IN (" + ids + ")",
@@ -130,9 +140,11 @@ std::vector<RunFacts> load_all_runs(const store::ResultStore& db) {
 }
 
 std::vector<int64_t> runs_with_epoch_metrics(const store::ResultStore& db) {
-  const auto result = db.query("SELECT DISTINCT run_id FROM metrics WHERE epoch >= 0 ORDER BY run_id");
+  const auto result =
+      db.query("SELECT DISTINCT run_id FROM metrics WHERE epoch >= 0 ORDER BY run_id");
   std::vector<int64_t> ids;
-  for (const auto& row : result.rows) ids.push_back(to_int(text(row, 0, "metrics.run_id"), "metrics.run_id"));
+  for (const auto& row : result.rows)
+    ids.push_back(to_int(text(row, 0, "metrics.run_id"), "metrics.run_id"));
   return ids;
 }
 

@@ -15,8 +15,8 @@ namespace pgd::results {
 struct SweepInfo {
   int64_t id = 0;
   std::string name;
-  std::string table;   // spec.table: the paper table this sweep feeds ("" when none)
-  std::string scale;   // spec.scale: smoke | default | mini | paper ("" when the spec has none)
+  std::string table;  // spec.table: the paper table this sweep feeds ("" when none)
+  std::string scale;  // spec.scale: smoke | default | mini | paper ("" when the spec has none)
   std::string created_at;
 };
 
@@ -27,7 +27,7 @@ struct RunFacts {
   std::string status;
   int64_t seed = 0;
   nlohmann::json config;
-  std::map<std::string, double> summary;       // metrics at epoch -1, split val (best_accuracy, ...)
+  std::map<std::string, double> summary;  // metrics at epoch -1, split val (best_accuracy, ...)
   std::map<std::string, double> measurements;  // peak_memory, train_latency_ms, ...
 };
 
@@ -40,7 +40,8 @@ struct EpochPoint {
 
 std::vector<SweepInfo> load_sweeps(const store::ResultStore& db);
 // Runs of the given sweeps (none for an empty list), by id.
-std::vector<RunFacts> load_runs(const store::ResultStore& db, const std::vector<int64_t>& sweep_ids);
+std::vector<RunFacts> load_runs(const store::ResultStore& db,
+                                const std::vector<int64_t>& sweep_ids);
 // Every run in the database, sweeps or not (for plots), by id.
 std::vector<RunFacts> load_all_runs(const store::ResultStore& db);
 // Ids of the runs that have per-epoch metrics, ascending.

@@ -38,7 +38,8 @@ AxisKey parse_axis_key(const YAML::Node& node, const fs::path& file, const std::
     std::set<std::string> seen;
     for (const auto& kv : labels) {  // yaml-cpp keeps document order: it is the display order
       const std::string value = canonical_scalar(kv.first.Scalar());
-      if (!seen.insert(value).second) fail_key(file, where + ".labels", "value '" + value + "' twice");
+      if (!seen.insert(value).second)
+        fail_key(file, where + ".labels", "value '" + value + "' twice");
       k.labels.emplace_back(value, kv.second.as<std::string>());
     }
   }
@@ -60,7 +61,8 @@ Axis parse_axis(const YAML::Node& node, const fs::path& file, const std::string&
   for (std::size_t i = 0; i < keys.size(); ++i)
     axis.keys.push_back(parse_axis_key(keys[i], file, where + ".keys[" + std::to_string(i) + "]"));
   if (const YAML::Node paper = node["paper"]) {
-    if (!paper.IsSequence()) fail_key(file, where + ".paper", "expected a list of value combinations");
+    if (!paper.IsSequence())
+      fail_key(file, where + ".paper", "expected a list of value combinations");
     std::set<std::vector<std::string>> seen;
     for (std::size_t i = 0; i < paper.size(); ++i) {
       const std::string at = where + ".paper[" + std::to_string(i) + "]";
@@ -73,8 +75,9 @@ Axis parse_axis(const YAML::Node& node, const fs::path& file, const std::string&
         fail_key(file, at, "expected a value or a list of values");
       }
       if (combo.size() != axis.keys.size())
-        fail_key(file, at, "has " + std::to_string(combo.size()) + " values for " +
-                           std::to_string(axis.keys.size()) + " keys");
+        fail_key(file, at,
+                 "has " + std::to_string(combo.size()) + " values for " +
+                     std::to_string(axis.keys.size()) + " keys");
       if (!seen.insert(combo).second) fail_key(file, at, "listed twice");
       axis.paper.push_back(std::move(combo));
     }
@@ -88,7 +91,8 @@ ValueSpec parse_value_spec(const YAML::Node& node, const fs::path& file, const s
   if (!node.IsMap()) fail_key(file, where, "expected a map with metric or measurement");
   check_keys(node, file, where, {"metric", "measurement", "label", "format", "decimals", "better"});
   ValueSpec v;
-  if (node["metric"] && node["measurement"]) fail_key(file, where, "has both metric and measurement");
+  if (node["metric"] && node["measurement"])
+    fail_key(file, where, "has both metric and measurement");
   if (node["metric"]) {
     v.source = ValueSource::metric;
     v.name = required_string(node, file, "metric", where);
@@ -105,7 +109,8 @@ ValueSpec parse_value_spec(const YAML::Node& node, const fs::path& file, const s
   auto f = std::find_if(formats.begin(), formats.end(),
                         [&](const auto& p) { return p.first == v.format; });
   if (f == formats.end())
-    fail_key(file, where + ".format", "'" + v.format + "' is not one of percent, fixed, ms, mib, gib, count");
+    fail_key(file, where + ".format",
+             "'" + v.format + "' is not one of percent, fixed, ms, mib, gib, count");
   v.decimals = node["decimals"] ? node["decimals"].as<int>() : f->second;
   if (v.decimals < 0 || v.decimals > 9) fail_key(file, where + ".decimals", "must be 0..9");
   // Latency and memory are costs; everything else we tabulate (accuracy, QWK, throughput) is
@@ -115,9 +120,12 @@ ValueSpec parse_value_spec(const YAML::Node& node, const fs::path& file, const s
   v.higher_is_better = !cost;
   if (const YAML::Node better = node["better"]) {
     const std::string b = better.as<std::string>();
-    if (b == "higher") v.higher_is_better = true;
-    else if (b == "lower") v.higher_is_better = false;
-    else fail_key(file, where + ".better", "'" + b + "' is not higher or lower");
+    if (b == "higher")
+      v.higher_is_better = true;
+    else if (b == "lower")
+      v.higher_is_better = false;
+    else
+      fail_key(file, where + ".better", "'" + b + "' is not higher or lower");
   }
   return v;
 }
@@ -149,7 +157,8 @@ std::string AxisKey::label_of(const std::string& canonical) const {
   if (parse_double(canonical, &number)) return canonical + common_label_suffix(labels);
   if (parse_memory_size(canonical) >= 0) {
     const size_t unit = canonical.find_first_not_of("0123456789.");
-    if (unit != std::string::npos && unit > 0) return canonical.substr(0, unit) + " " + canonical.substr(unit);
+    if (unit != std::string::npos && unit > 0)
+      return canonical.substr(0, unit) + " " + canonical.substr(unit);
   }
   return canonical;
 }
@@ -182,7 +191,8 @@ const nlohmann::json* json_at_path(const nlohmann::json& config, const std::stri
   std::size_t start = 0;
   while (start <= dotted.size()) {
     const std::size_t dot = dotted.find('.', start);
-    const std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const std::string part =
+        dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!at->is_object()) return nullptr;
     auto it = at->find(part);
     if (it == at->end()) return nullptr;
@@ -195,18 +205,26 @@ const nlohmann::json* json_at_path(const nlohmann::json& config, const std::stri
 
 double parse_memory_size(const std::string& text) {
   std::size_t i = 0;
-  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
+  while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+    ++i;
   if (i == 0) return -1;
   double number;
   if (!parse_double(text.substr(0, i), &number)) return -1;
   std::string unit = text.substr(i);
   unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
-  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
+  std::transform(unit.begin(), unit.end(), unit.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
   // GB means GiB here, as the memory caps of the paper (GPU memory) are binary sizes.
-  static const std::vector<std::pair<std::string, double>> units = {
-      {"", 1.0},           {"B", 1.0},           {"KB", 1024.0},        {"KIB", 1024.0},
-      {"MB", 1048576.0},   {"MIB", 1048576.0},   {"GB", 1073741824.0},  {"GIB", 1073741824.0},
-      {"TB", 1099511627776.0}, {"TIB", 1099511627776.0}};
+  static const std::vector<std::pair<std::string, double>> units = {{"", 1.0},
+                                                                    {"B", 1.0},
+                                                                    {"KB", 1024.0},
+                                                                    {"KIB", 1024.0},
+                                                                    {"MB", 1048576.0},
+                                                                    {"MIB", 1048576.0},
+                                                                    {"GB", 1073741824.0},
+                                                                    {"GIB", 1073741824.0},
+                                                                    {"TB", 1099511627776.0},
+                                                                    {"TIB", 1099511627776.0}};
   for (const auto& [name, factor] : units)
     if (unit == name) return number * factor;
   return -1;
@@ -278,7 +296,7 @@ TableTemplate load_named_template(const fs::path& dir, const std::string& name) 
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     throw UnknownNameError("unknown table '" + name + "'; valid tables (" + dir.string() +
-                             "): " + (list.empty() ? "(none)" : list));
+                           "): " + (list.empty() ? "(none)" : list));
   }
   return load_table_template(dir / (name + ".yaml"));
 }

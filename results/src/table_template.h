@@ -42,19 +42,19 @@ enum class ValueSource { metric, measurement };
 // What fills a cell.
 struct ValueSpec {
   ValueSource source = ValueSource::metric;
-  std::string name;     // metrics.name (epoch -1, split val) or measurements.name
-  std::string label;    // column header
-  std::string format;   // percent | fixed | ms | mib | gib | count
+  std::string name;    // metrics.name (epoch -1, split val) or measurements.name
+  std::string label;   // column header
+  std::string format;  // percent | fixed | ms | mib | gib | count
   int decimals = 1;
   bool higher_is_better = true;
 };
 
 struct TableTemplate {
-  std::string name;    // the file stem; what `patchgd table <name>` takes
+  std::string name;  // the file stem; what `patchgd table <name>` takes
   std::string title;
-  std::string sweep;   // the `table` field of the sweeps (spec JSON) whose runs fill it
+  std::string sweep;  // the `table` field of the sweeps (spec JSON) whose runs fill it
   Axis rows;
-  Axis columns;        // may have no keys: then each value is one column
+  Axis columns;  // may have no keys: then each value is one column
   std::vector<ValueSpec> values;
   std::filesystem::path file;
 };

@@ -27,12 +27,14 @@ fs::path reference_of(const TableOptions& opt) {
 
 // The scale a table is shown at: the requested one, or that of the newest sweep feeding it.
 // Empty when nothing feeds the table and no scale was requested.
-std::string pick_scale(const std::vector<SweepInfo>& sweeps, const TableTemplate& t, const std::string& wanted) {
+std::string pick_scale(const std::vector<SweepInfo>& sweeps, const TableTemplate& t,
+                       const std::string& wanted) {
   if (!wanted.empty()) return wanted;
   const SweepInfo* newest = nullptr;
   for (const auto& s : sweeps) {
     if (s.table != t.sweep) continue;
-    if (!newest || std::make_pair(s.created_at, s.id) > std::make_pair(newest->created_at, newest->id))
+    if (!newest ||
+        std::make_pair(s.created_at, s.id) > std::make_pair(newest->created_at, newest->id))
       newest = &s;
   }
   return newest ? newest->scale : "";
@@ -68,9 +70,13 @@ void check_formats(const std::vector<std::string>& formats) {
 }  // namespace
 
 fs::path default_templates_dir() { return fs::path(PATCHGD_SOURCE_DIR) / "results" / "templates"; }
-fs::path default_reference_csv() { return fs::path(PATCHGD_SOURCE_DIR) / "results" / "paper_reference.csv"; }
+fs::path default_reference_csv() {
+  return fs::path(PATCHGD_SOURCE_DIR) / "results" / "paper_reference.csv";
+}
 
-std::vector<std::string> table_names(const TableOptions& opt) { return table_names(templates_dir_of(opt)); }
+std::vector<std::string> table_names(const TableOptions& opt) {
+  return table_names(templates_dir_of(opt));
+}
 
 std::string render_table(const store::ResultStore& db, const std::string& table,
                          const std::string& format, const TableOptions& opt) {
@@ -87,12 +93,15 @@ std::vector<fs::path> render_tables(const store::ResultStore& db, const TableOpt
   if (opt.out_dir.empty()) throw std::runtime_error("render_tables: out_dir is empty");
   std::error_code ec;
   fs::create_directories(opt.out_dir, ec);
-  if (ec) throw std::runtime_error("render_tables: cannot create " + opt.out_dir.string() + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("render_tables: cannot create " + opt.out_dir.string() + ": " +
+                             ec.message());
 
   std::vector<fs::path> written;
   for (const Grid& g : grids) {
     for (const auto& f : formats) {
-      const fs::path file = opt.out_dir / (g.tmpl.name + "-" + file_safe(g.scale) + format_extension(f));
+      const fs::path file =
+          opt.out_dir / (g.tmpl.name + "-" + file_safe(g.scale) + format_extension(f));
       std::ofstream out(file, std::ios::binary);
       out << write_grid(g, f);
       out.close();
@@ -107,7 +116,8 @@ std::vector<Grid> table_grids(const store::ResultStore& db, const TableOptions& 
   const fs::path dir = templates_dir_of(opt);
   std::vector<TableTemplate> templates;
   if (opt.table.empty()) {
-    for (const auto& name : table_names(dir)) templates.push_back(load_table_template(dir / (name + ".yaml")));
+    for (const auto& name : table_names(dir))
+      templates.push_back(load_table_template(dir / (name + ".yaml")));
   } else {
     templates.push_back(load_named_template(dir, opt.table));
   }

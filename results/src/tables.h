@@ -15,10 +15,10 @@ std::filesystem::path default_templates_dir();  // PATCHGD_SOURCE_DIR/results/te
 std::filesystem::path default_reference_csv();  // PATCHGD_SOURCE_DIR/results/paper_reference.csv
 
 struct TableOptions {
-  std::string table;                   // empty = every template that has runs
-  std::vector<std::string> formats;    // md, latex, csv; empty = all three
-  std::filesystem::path out_dir;       // render_tables writes <out_dir>/<table>-<scale>.<ext>
-  std::string scale;                   // empty = the scale of the table's most recent sweep
+  std::string table;                 // empty = every template that has runs
+  std::vector<std::string> formats;  // md, latex, csv; empty = all three
+  std::filesystem::path out_dir;     // render_tables writes <out_dir>/<table>-<scale>.<ext>
+  std::string scale;                 // empty = the scale of the table's most recent sweep
   std::filesystem::path templates_dir = default_templates_dir();  // empty = the default
   std::filesystem::path reference_csv = default_reference_csv();  // empty = the default
 };
@@ -30,7 +30,8 @@ std::vector<std::string> table_names(const TableOptions& opt);
 // when rendering all tables; a named one is rendered anyway (every cell "—"), at scale "paper"
 // when no scale is given. Throws UnknownNameError naming the valid tables for an unknown table,
 // the valid formats for an unknown format, and the file for an unwritable output.
-std::vector<std::filesystem::path> render_tables(const store::ResultStore& db, const TableOptions& opt);
+std::vector<std::filesystem::path> render_tables(const store::ResultStore& db,
+                                                 const TableOptions& opt);
 
 // The tables render_tables writes, laid out but not written (for the HTML report): the same
 // choice of templates, sweeps and scale. Throws as render_tables does for an unknown table.

@@ -18,7 +18,8 @@ void check_keys(const YAML::Node& node, const fs::path& file, const std::string&
     if (allowed.count(k)) continue;
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    fail_key(file, where.empty() ? k : where + "." + k, "unknown key (expected one of: " + list + ")");
+    fail_key(file, where.empty() ? k : where + "." + k,
+             "unknown key (expected one of: " + list + ")");
   }
 }
 

@@ -93,10 +93,10 @@ TEST(FlopCounter, MobileNetStagesAreNamedByFeatureIndex) {
   const auto stages = trace_stages(options("mobilenetv2"), 224, 224);
   std::vector<std::string> names;
   for (const auto& s : stages) names.push_back(s.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"features.0", "features.1", "features.2-3",
-                                             "features.4-6", "features.7-10", "features.11-13",
-                                             "features.14-16", "features.17", "features.18",
-                                             "avgpool", "classifier.1"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"features.0", "features.1", "features.2-3", "features.4-6",
+                                      "features.7-10", "features.11-13", "features.14-16",
+                                      "features.17", "features.18", "avgpool", "classifier.1"}));
   EXPECT_EQ(stages[8].shape, (std::vector<int64_t>{1280, 7, 7}));
 }
 
@@ -110,9 +110,9 @@ TEST(FlopCounter, RejectsBadSizesAndOptions) {
 
 TEST(DescribeBackbone, ListsStagesParametersAndMacs) {
   const std::string text = describe_backbone(options("resnet50"), 224);
-  for (const std::string part : {"resnet50", "width 1", "mode classifier", "classes 1000",
-                                 "layer4", "2048×7×7", "25,557,032", "trainable 25,557,032",
-                                 "4,089,184,256", "4.09 G", "3×224×224"}) {
+  for (const std::string part :
+       {"resnet50", "width 1", "mode classifier", "classes 1000", "layer4", "2048×7×7",
+        "25,557,032", "trainable 25,557,032", "4,089,184,256", "4.09 G", "3×224×224"}) {
     EXPECT_NE(text.find(part), std::string::npos) << "'" << part << "' not in:\n" << text;
   }
   BackboneOptions encoder = options("mobilenetv2", BackboneMode::Encoder, 0.5);

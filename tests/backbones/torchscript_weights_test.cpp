@@ -79,11 +79,10 @@ TEST_P(RoundTrip, OutputsEqualAfterLoading) {
   std::remove(path.c_str());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Backbones, RoundTrip,
-    ::testing::Values(options("resnet18", BackboneMode::Classifier),
-                      options("mobilenetv2", BackboneMode::Encoder, 10, 0.25)),
-    [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Backbones, RoundTrip,
+                         ::testing::Values(options("resnet18", BackboneMode::Classifier),
+                                           options("mobilenetv2", BackboneMode::Encoder, 10, 0.25)),
+                         [](const auto& info) { return info.param.name; });
 
 TEST(TorchScriptWeights, ShapeMismatchNamesTheParameterAndFile) {
   const std::string path = temp_path("ten");

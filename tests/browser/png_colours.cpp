@@ -31,10 +31,14 @@ struct Image {
 int channels_of(int colour_type) {
   switch (colour_type) {
     case 0:
-    case 3: return 1;
-    case 4: return 2;
-    case 2: return 3;
-    case 6: return 4;
+    case 3:
+      return 1;
+    case 4:
+      return 2;
+    case 2:
+      return 3;
+    case 6:
+      return 4;
   }
   throw std::runtime_error("unknown PNG colour type " + std::to_string(colour_type));
 }
@@ -91,12 +95,23 @@ std::vector<uint8_t> unfilter(const Image& img) {
       const int c = up && i >= bpp ? up[i - bpp] : 0;
       int pred = 0;
       switch (filter) {
-        case 0: pred = 0; break;
-        case 1: pred = a; break;
-        case 2: pred = b; break;
-        case 3: pred = (a + b) / 2; break;
-        case 4: pred = paeth(a, b, c); break;
-        default: throw std::runtime_error("bad PNG filter type " + std::to_string(filter));
+        case 0:
+          pred = 0;
+          break;
+        case 1:
+          pred = a;
+          break;
+        case 2:
+          pred = b;
+          break;
+        case 3:
+          pred = (a + b) / 2;
+          break;
+        case 4:
+          pred = paeth(a, b, c);
+          break;
+        default:
+          throw std::runtime_error("bad PNG filter type " + std::to_string(filter));
       }
       row[i] = uint8_t(src[i] + pred);
     }

@@ -12,7 +12,8 @@ namespace fs = std::filesystem;
 TEST(Cli, HelpListsCommands) {
   auto r = patchgd("--help");
   EXPECT_EQ(r.code, 0);
-  for (const char* c : {"run", "sweep", "config", "runs", "query", "tables", "plot", "models", "merge"})
+  for (const char* c :
+       {"run", "sweep", "config", "runs", "query", "tables", "plot", "models", "merge"})
     EXPECT_NE(r.out.find(c), std::string::npos) << c;
   EXPECT_EQ(patchgd("sweep --help").code, 0);
   EXPECT_EQ(patchgd("nonsense").code, 2);
@@ -66,7 +67,8 @@ cases:
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("2 done"), std::string::npos) << r.out;
 
-  auto q = patchgd("query --tsv --db " + db + " \"SELECT status, count(*) FROM runs GROUP BY status\"");
+  auto q =
+      patchgd("query --tsv --db " + db + " \"SELECT status, count(*) FROM runs GROUP BY status\"");
   EXPECT_NE(q.out.find("done\t2"), std::string::npos) << q.out;
 
   // Resuming a finished sweep runs nothing again.
@@ -79,7 +81,8 @@ cases:
   EXPECT_NE(t.out.find("| GD | MobileNetV2 |"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("| PatchGD | MobileNetV2 |"), std::string::npos) << t.out;
   const fs::path out = d / "tables";
-  t = patchgd("tables --table ultramnist --format md,latex,csv --out " + out.string() + " --db " + db);
+  t = patchgd("tables --table ultramnist --format md,latex,csv --out " + out.string() + " --db " +
+              db);
   ASSERT_EQ(t.code, 0) << t.out;
   EXPECT_TRUE(fs::exists(out / "ultramnist-smoke.md")) << t.out;
   EXPECT_TRUE(fs::exists(out / "ultramnist-smoke.tex")) << t.out;
@@ -94,22 +97,28 @@ TEST(Cli, ClaimsReportsEveryClaimAndRejectsABrokenFile) {
   const auto d = fresh_dir("claims");
   const fs::path db = d / "r.db";
   const fs::path sweep = d / "one.yaml";
-  std::ofstream(sweep) << "name: one\ntable: needle\noverrides: [dataset=synthetic, dataset.image_size=64, "
-                          "dataset.train_size=4, dataset.val_size=2, backbone=mobilenetv2-0.25, train.batch_size=2, "
-                          "train.epochs=1, head.channels=16, head.latent_dim=16, threads=1, measure.latency=false, method=gd]\n";
+  std::ofstream(sweep)
+      << "name: one\ntable: needle\noverrides: [dataset=synthetic, dataset.image_size=64, "
+         "dataset.train_size=4, dataset.val_size=2, backbone=mobilenetv2-0.25, train.batch_size=2, "
+         "train.epochs=1, head.channels=16, head.latent_dim=16, threads=1, measure.latency=false, "
+         "method=gd]\n";
   ASSERT_EQ(patchgd("sweep " + sweep.string() + " --db " + db.string()).code, 0);
   const fs::path out = d / "claims.md";
   auto r = patchgd("claims --db " + db.string() + " --out " + out.string());
   ASSERT_EQ(r.code, 0) << r.out;
-  for (const char* claim : {"needs its resolution", "cap that binds GD", "peak memory grows", "within 1.5"})
+  for (const char* claim :
+       {"needs its resolution", "cap that binds GD", "peak memory grows", "within 1.5"})
     EXPECT_NE(r.out.find(claim), std::string::npos) << claim << "\n" << r.out;
   EXPECT_NE(r.out.find("inconclusive"), std::string::npos) << r.out;
   EXPECT_TRUE(fs::exists(out));
   const fs::path bad = d / "bad.yaml";
-  std::ofstream(bad) << "claims:\n  - id: x\n    claim: y\n    sweep: needle\n    value: {metric: last_accuracy}\n"
-                        "    test: differnce\n    a: {method.name: gd}\n    b: {method.name: patchgd}\n    expect: a > b\n";
+  std::ofstream(bad)
+      << "claims:\n  - id: x\n    claim: y\n    sweep: needle\n    value: {metric: last_accuracy}\n"
+         "    test: differnce\n    a: {method.name: gd}\n    b: {method.name: patchgd}\n    "
+         "expect: a > b\n";
   const fs::path out2 = d / "claims2.md";
-  r = patchgd("claims --db " + db.string() + " --claims " + bad.string() + " --out " + out2.string());
+  r = patchgd("claims --db " + db.string() + " --claims " + bad.string() + " --out " +
+              out2.string());
   EXPECT_EQ(r.code, 2) << r.out;
   EXPECT_NE(r.out.find(bad.string()), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("test"), std::string::npos) << r.out;
@@ -166,21 +175,25 @@ namespace {
 // Issue 13's user-facing bugs, each as a user met it.
 TEST(Cli, MicroBatchAutoRunsAsDocumented) {
   const auto d = fresh_dir("microauto");
-  const auto r = patchgd("run method=gd train.micro_batch=auto memory.cap=1GB dataset=synthetic dataset.image_size=64 "
-                         "dataset.train_size=4 dataset.val_size=2 backbone=mobilenetv2-0.25 head.channels=16 "
-                         "head.latent_dim=16 train.batch_size=4 train.epochs=1 train.auto_batch_max=4 "
-                         "measure.latency=false threads=1 --db " + (d / "r.db").string());
+  const auto r = patchgd(
+      "run method=gd train.micro_batch=auto memory.cap=1GB dataset=synthetic dataset.image_size=64 "
+      "dataset.train_size=4 dataset.val_size=2 backbone=mobilenetv2-0.25 head.channels=16 "
+      "head.latent_dim=16 train.batch_size=4 train.epochs=1 train.auto_batch_max=4 "
+      "measure.latency=false threads=1 --db " +
+      (d / "r.db").string());
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("batch search"), std::string::npos) << r.out;
   std::filesystem::remove_all(d);
 }
 
 TEST(Cli, ConfigShowRejectsWhatRunRejects) {
-  for (const std::string bad : {"method=patchgd method.sampling_fraction=1.5", "method=patchgd method.sampling_fraction=0",
-                                "head.latent_dim=-3", "train.batch_size=0"}) {
+  for (const std::string bad :
+       {"method=patchgd method.sampling_fraction=1.5", "method=patchgd method.sampling_fraction=0",
+        "head.latent_dim=-3", "train.batch_size=0"}) {
     const auto r = patchgd("config show " + bad);
     EXPECT_EQ(r.code, 2) << bad << "\n" << r.out;
-    EXPECT_EQ(r.out.find("config hash"), std::string::npos) << bad << "\n" << r.out;  // nothing printed as valid
+    EXPECT_EQ(r.out.find("config hash"), std::string::npos) << bad << "\n"
+                                                            << r.out;  // nothing printed as valid
   }
   EXPECT_EQ(patchgd("config show method=patchgd method.sampling_fraction=0.5").code, 0);
 }
@@ -188,21 +201,28 @@ TEST(Cli, ConfigShowRejectsWhatRunRejects) {
 TEST(Cli, QueryIsReadOnly) {
   const auto d = fresh_dir("readonly");
   const std::string db = (d / "r.db").string();
-  ASSERT_EQ(patchgd("run dataset=synthetic dataset.image_size=64 dataset.train_size=2 dataset.val_size=1 method=gd "
-                    "backbone=mobilenetv2-0.25 head.channels=16 head.latent_dim=16 train.batch_size=2 train.epochs=1 "
-                    "measure.latency=false threads=1 --db " + db).code, 0);
-  for (const std::string sql : {"DELETE FROM runs", "SELECT 1; DROP TABLE metrics", "UPDATE runs SET status='failed'",
-                                "PRAGMA user_version = 0"}) {
+  ASSERT_EQ(patchgd("run dataset=synthetic dataset.image_size=64 dataset.train_size=2 "
+                    "dataset.val_size=1 method=gd "
+                    "backbone=mobilenetv2-0.25 head.channels=16 head.latent_dim=16 "
+                    "train.batch_size=2 train.epochs=1 "
+                    "measure.latency=false threads=1 --db " +
+                    db)
+                .code,
+            0);
+  for (const std::string sql : {"DELETE FROM runs", "SELECT 1; DROP TABLE metrics",
+                                "UPDATE runs SET status='failed'", "PRAGMA user_version = 0"}) {
     const auto r = patchgd("query --db " + db + " \"" + sql + "\"");
     EXPECT_EQ(r.code, 2) << sql << "\n" << r.out;
     EXPECT_NE(r.out.find("read-only"), std::string::npos) << r.out;
   }
-  const auto r = patchgd("query --tsv --db " + db + " \"SELECT count(*) AS n FROM runs WHERE status='done'; "
+  const auto r = patchgd("query --tsv --db " + db +
+                         " \"SELECT count(*) AS n FROM runs WHERE status='done'; "
                          "SELECT count(*) AS m FROM metrics\"");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(r.out.find("m\n0\n"), std::string::npos) << r.out;  // the metrics are still there
-  EXPECT_EQ(patchgd("query --tsv --db " + db + " \"SELECT count(*) FROM runs WHERE status='done'\"").out,
-            "count(*)\n1\n");
+  EXPECT_EQ(
+      patchgd("query --tsv --db " + db + " \"SELECT count(*) FROM runs WHERE status='done'\"").out,
+      "count(*)\n1\n");
   std::filesystem::remove_all(d);
 }
 

@@ -31,9 +31,12 @@ fs::path write_sweep(const fs::path& dir, int seeds, int epochs) {
   std::string seed_list;
   for (int i = 0; i < seeds; ++i) seed_list += (i ? "," : "") + std::to_string(i + 1);
   std::ofstream(f) << "name: toy\ntable: ultramnist\n"
-                   << "overrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=8, dataset.val_size=4,\n"
-                   << "  backbone=mobilenetv2-0.25, method=patchgd, method.patch_size=16, method.sampling_fraction=0.5,\n"
-                   << "  train.batch_size=4, train.epochs=" << epochs << ", train.warmup_epochs=0, head.channels=16,\n"
+                   << "overrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=8, "
+                      "dataset.val_size=4,\n"
+                   << "  backbone=mobilenetv2-0.25, method=patchgd, method.patch_size=16, "
+                      "method.sampling_fraction=0.5,\n"
+                   << "  train.batch_size=4, train.epochs=" << epochs
+                   << ", train.warmup_epochs=0, head.channels=16,\n"
                    << "  head.latent_dim=16, threads=1, measure.steps=1, measure.warmup_steps=0]\n"
                    << "grid:\n  seed: [" << seed_list << "]\n";
   return f;
@@ -91,7 +94,8 @@ TEST(SweepResilience, SigkillMidSweepThenResumeFinishesEveryRunOnce) {
   ::kill(pid, SIGKILL);
   wait_exit(pid);
   const int64_t done_before = count(db, "SELECT count(*) FROM runs WHERE status='done'");
-  EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE status='running'"), 1);  // left by the dead process
+  EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE status='running'"),
+            1);  // left by the dead process
 
   auto r = patchgd("sweep " + sweep.string() + " --resume --db " + db.string());
   ASSERT_EQ(r.code, 0) << r.out;
@@ -99,7 +103,10 @@ TEST(SweepResilience, SigkillMidSweepThenResumeFinishesEveryRunOnce) {
   EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE status='done'"), 4);
   EXPECT_EQ(count(db, "SELECT count(DISTINCT cell) FROM runs"), 4);
   // Each run's curve holds one attempt: 3 epochs of training loss, not more.
-  EXPECT_EQ(count(db, "SELECT max(c) FROM (SELECT count(*) AS c FROM metrics WHERE split='train' AND name='loss' GROUP BY run_id)"), 3);
+  EXPECT_EQ(count(db,
+                  "SELECT max(c) FROM (SELECT count(*) AS c FROM metrics WHERE split='train' AND "
+                  "name='loss' GROUP BY run_id)"),
+            3);
   EXPECT_NE(r.out.find("ran " + std::to_string(4 - done_before)), std::string::npos) << r.out;
   fs::remove_all(d);
 }
@@ -109,7 +116,8 @@ TEST(SweepResilience, FourProcessesShareOneSweepWithoutDoingARunTwice) {
   const auto sweep = write_sweep(d, 8, 1);
   const fs::path db = d / "r.db";
   std::vector<pid_t> pids;
-  for (int i = 0; i < 4; ++i) pids.push_back(spawn({PATCHGD_BIN, "sweep", sweep.string(), "--db", db.string()}));
+  for (int i = 0; i < 4; ++i)
+    pids.push_back(spawn({PATCHGD_BIN, "sweep", sweep.string(), "--db", db.string()}));
   for (pid_t p : pids) EXPECT_EQ(wait_exit(p), 0);
   EXPECT_EQ(count(db, "SELECT count(*) FROM runs"), 8);
   EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE status='done'"), 8);
@@ -134,7 +142,8 @@ TEST(SweepResilience, SigtermCancelsTheCurrentRunAndExitsCleanly) {
 TEST(SweepResilience, SlurmScriptRunsCellsIntoShardsThatMergeIdempotently) {
   const auto d = fresh_dir("slurm");
   const auto sweep = write_sweep(d, 2, 1);
-  auto r = patchgd("sweep " + sweep.string() + " --emit-slurm " + (d / "job").string() + " --partition gpu --gpus-per-task 1");
+  auto r = patchgd("sweep " + sweep.string() + " --emit-slurm " + (d / "job").string() +
+                   " --partition gpu --gpus-per-task 1");
   ASSERT_EQ(r.code, 0) << r.out;
   const fs::path script = d / "job" / "toy.sbatch";
   ASSERT_TRUE(fs::exists(script));
@@ -144,14 +153,18 @@ TEST(SweepResilience, SlurmScriptRunsCellsIntoShardsThatMergeIdempotently) {
   EXPECT_NE(text.find("#SBATCH --gpus-per-task=1\n"), std::string::npos);
   // Run the script's own command lines locally, as two array tasks would.
   for (int cell : {0, 1}) {
-    const int rc = std::system(("SLURM_ARRAY_TASK_ID=" + std::to_string(cell) + " bash " + script.string() + " >/dev/null 2>&1").c_str());
+    const int rc = std::system(("SLURM_ARRAY_TASK_ID=" + std::to_string(cell) + " bash " +
+                                script.string() + " >/dev/null 2>&1")
+                                   .c_str());
     ASSERT_EQ(WEXITSTATUS(rc), 0) << "cell " << cell;
   }
   const fs::path merged = d / "merged.db";
-  r = patchgd("merge --db " + merged.string() + " " + (d / "job/shards/cell-0.db").string() + " " + (d / "job/shards/cell-1.db").string());
+  r = patchgd("merge --db " + merged.string() + " " + (d / "job/shards/cell-0.db").string() + " " +
+              (d / "job/shards/cell-1.db").string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(count(merged, "SELECT count(*) FROM runs WHERE status='done'"), 2);
-  r = patchgd("merge --db " + merged.string() + " " + (d / "job/shards/cell-0.db").string() + " " + (d / "job/shards/cell-1.db").string());
+  r = patchgd("merge --db " + merged.string() + " " + (d / "job/shards/cell-0.db").string() + " " +
+              (d / "job/shards/cell-1.db").string());
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("0 added"), std::string::npos) << r.out;
   EXPECT_EQ(count(merged, "SELECT count(*) FROM runs"), 2);
@@ -164,7 +177,9 @@ TEST(SweepResilience, BadInputIsRejectedBeforeAnythingIsRecorded) {
   const fs::path db = d / "r.db";
   ASSERT_EQ(patchgd("sweep " + write_sweep(d, 1, 1).string() + " --db " + db.string()).code, 0);
   const int64_t runs = count(db, "SELECT count(*) FROM runs");
-  struct Case { std::string args, needle; };
+  struct Case {
+    std::string args, needle;
+  };
   const std::vector<Case> cases = {
       {"run method=patchgd method.sampling_fraction=1.5", "method.sampling_fraction"},
       {"run method=patchgd method.sampling_fraction=0", "method.sampling_fraction"},
@@ -195,8 +210,10 @@ TEST(SweepResilience, BadInputIsRejectedBeforeAnythingIsRecorded) {
 TEST(SweepResilience, MissingDataFailsTheRunAndTheExitCodeCountsFailures) {
   const auto d = fresh_dir("missing");
   const fs::path f = d / "m.yaml";
-  std::ofstream(f) << "name: missing\noverrides: [dataset=ultramnist10, dataset.image_size=64, dataset.mnist_path=/no/such/dir,\n"
-                   << "  method=gd, backbone=mobilenetv2-0.25, train.epochs=1, threads=1]\ngrid:\n  seed: [1, 2]\n";
+  std::ofstream(f) << "name: missing\noverrides: [dataset=ultramnist10, dataset.image_size=64, "
+                      "dataset.mnist_path=/no/such/dir,\n"
+                   << "  method=gd, backbone=mobilenetv2-0.25, train.epochs=1, threads=1]\ngrid:\n "
+                      " seed: [1, 2]\n";
   auto r = patchgd("sweep " + f.string() + " --db " + (d / "r.db").string());
   EXPECT_EQ(r.code, 102) << r.out;  // 100 + two failed runs
   EXPECT_NE(r.out.find("/no/such/dir"), std::string::npos) << r.out;
@@ -208,36 +225,43 @@ TEST(SweepResilience, MissingDataFailsTheRunAndTheExitCodeCountsFailures) {
 // (not the optimizer: LibTorch keys its state by tensor address, so the files differ in bytes even
 // between two uninterrupted runs). Returns how many tensors were compared; names of unequal or
 // missing ones go to `differ`.
-int64_t equal_tensors(torch::serialize::InputArchive& a, torch::serialize::InputArchive& b, const std::string& prefix,
-                      std::vector<std::string>& differ) {
+int64_t equal_tensors(torch::serialize::InputArchive& a, torch::serialize::InputArchive& b,
+                      const std::string& prefix, std::vector<std::string>& differ) {
   int64_t n = 0;
   for (const auto& key : a.keys()) {
     if (prefix.empty() && key == "optimizer") continue;
     torch::serialize::InputArchive sa, sb;
     if (a.try_read(key, sa)) {
-      if (!b.try_read(key, sb)) differ.push_back(prefix + key + " (missing)");
-      else n += equal_tensors(sa, sb, prefix + key + ".", differ);
+      if (!b.try_read(key, sb))
+        differ.push_back(prefix + key + " (missing)");
+      else
+        n += equal_tensors(sa, sb, prefix + key + ".", differ);
       continue;
     }
     torch::Tensor ta, tb;
     if (!a.try_read(key, ta) && !a.try_read(key, ta, /*is_buffer=*/true)) continue;
-    if (!b.try_read(key, tb) && !b.try_read(key, tb, /*is_buffer=*/true)) differ.push_back(prefix + key + " (missing)");
-    else if (!ta.sizes().equals(tb.sizes()) || !torch::equal(ta, tb)) differ.push_back(prefix + key);
+    if (!b.try_read(key, tb) && !b.try_read(key, tb, /*is_buffer=*/true))
+      differ.push_back(prefix + key + " (missing)");
+    else if (!ta.sizes().equals(tb.sizes()) || !torch::equal(ta, tb))
+      differ.push_back(prefix + key);
     ++n;
   }
   return n;
 }
 
-
 // Rows of `table` for the only sweep run in `a` that have no exactly equal row (REAL compared as
 // stored, bit for bit) in `b`'s, and the other way round.
-int64_t differing_rows(const fs::path& a, const fs::path& b, const std::string& table, const std::string& cols) {
+int64_t differing_rows(const fs::path& a, const fs::path& b, const std::string& table,
+                       const std::string& cols) {
   store::ResultStore s(a);
   const std::string sel = "SELECT " + cols + " FROM ";
-  const auto q = s.query("ATTACH DATABASE '" + b.string() + "' AS other; "
-                         "SELECT (SELECT count(*) FROM (" + sel + "main." + table + " EXCEPT " + sel + "other." + table +
-                         ")) + (SELECT count(*) FROM (" + sel + "other." + table + " EXCEPT " + sel + "main." + table +
-                         ")) + abs((SELECT count(*) FROM main." + table + ") - (SELECT count(*) FROM other." + table + "))");
+  const auto q = s.query("ATTACH DATABASE '" + b.string() +
+                         "' AS other; "
+                         "SELECT (SELECT count(*) FROM (" +
+                         sel + "main." + table + " EXCEPT " + sel + "other." + table +
+                         ")) + (SELECT count(*) FROM (" + sel + "other." + table + " EXCEPT " +
+                         sel + "main." + table + ")) + abs((SELECT count(*) FROM main." + table +
+                         ") - (SELECT count(*) FROM other." + table + "))");
   const int64_t n = std::stoll(q.rows.at(0).at(0).value());
   s.query("DETACH DATABASE other");
   return n;
@@ -250,13 +274,22 @@ int64_t differing_rows(const fs::path& a, const fs::path& b, const std::string& 
 TEST(SweepResilience, AResumedRunIsBitIdenticalToAnUninterruptedOne) {
   const auto d = fresh_dir("identical");
   const fs::path f = d / "one.yaml";
-  std::ofstream(f) << "name: one\noverrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=48,\n"
-                   << "  dataset.val_size=8, backbone=mobilenetv2-0.25, method=patchgd, method.patch_size=16,\n"
-                   << "  method.sampling_fraction=0.25, train.batch_size=4, train.epochs=6, train.warmup_epochs=1,\n"
-                   << "  head.channels=16, head.latent_dim=16, head.dropout=0.5, threads=1, measure.latency=false, seed=5]\n";
+  std::ofstream(f)
+      << "name: one\noverrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=48,\n"
+      << "  dataset.val_size=8, backbone=mobilenetv2-0.25, method=patchgd, method.patch_size=16,\n"
+      << "  method.sampling_fraction=0.25, train.batch_size=4, train.epochs=6, "
+         "train.warmup_epochs=1,\n"
+      << "  head.channels=16, head.latent_dim=16, head.dropout=0.5, threads=1, "
+         "measure.latency=false, seed=5]\n";
   const auto run = [&](const std::string& tag) {
-    return std::vector<std::string>{PATCHGD_BIN, "sweep", f.string(), "train.checkpoint_dir=" + (d / ("ck_" + tag)).string(),
-                                    "--checkpoint-dir", "none", "--db", (d / (tag + ".db")).string()};
+    return std::vector<std::string>{PATCHGD_BIN,
+                                    "sweep",
+                                    f.string(),
+                                    "train.checkpoint_dir=" + (d / ("ck_" + tag)).string(),
+                                    "--checkpoint-dir",
+                                    "none",
+                                    "--db",
+                                    (d / (tag + ".db")).string()};
   };
   ASSERT_EQ(wait_exit(spawn(run("a"))), 0);
 
@@ -276,7 +309,8 @@ TEST(SweepResilience, AResumedRunIsBitIdenticalToAnUninterruptedOne) {
   ::kill(pid, SIGKILL);
   wait_exit(pid);
   const fs::path b_db = d / "b.db";
-  ASSERT_EQ(count(b_db, "SELECT count(*) FROM runs WHERE status='running'"), 1) << "the run ended before the kill";
+  ASSERT_EQ(count(b_db, "SELECT count(*) FROM runs WHERE status='running'"), 1)
+      << "the run ended before the kill";
 
   std::vector<std::string> resume = run("b");
   resume.push_back("--resume");
@@ -316,10 +350,12 @@ TEST(SweepResilience, ACellRunningElsewhereIsWaitedForThenTakenOver) {
     store::ResultStore s(db);
     // The heartbeat a few seconds ahead, so that a slow start of the next command on a loaded
     // machine cannot find it stale already (the wait is what is tested).
-    s.query("UPDATE runs SET status='running', owner='elsewhere:1', "
-            "heartbeat_at=strftime('%Y-%m-%dT%H:%M:%fZ','now','+6 seconds')");
+    s.query(
+        "UPDATE runs SET status='running', owner='elsewhere:1', "
+        "heartbeat_at=strftime('%Y-%m-%dT%H:%M:%fZ','now','+6 seconds')");
   }
-  const auto r = patchgd("sweep " + sweep.string() + " --cell 0 --resume --stale-after 2 --db " + db.string());
+  const auto r =
+      patchgd("sweep " + sweep.string() + " --cell 0 --resume --stale-after 2 --db " + db.string());
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("is running in elsewhere:1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ran 1"), std::string::npos) << r.out;
@@ -343,33 +379,43 @@ TEST(SweepResilience, SlurmScriptKeepsItsConfigFolderAndNamesUnfinishedCells) {
   base.replace(at, 9, "\nseed: 7");
   std::ofstream(cfg / "config.yaml") << base;
   std::ofstream(cfg / "sweeps" / "two.yaml")
-      << "name: two\noverrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=4, dataset.val_size=2,\n"
-      << "  backbone=mobilenetv2-0.25, method=gd, train.batch_size=2, train.epochs=1, head.channels=16,\n"
+      << "name: two\noverrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=4, "
+         "dataset.val_size=2,\n"
+      << "  backbone=mobilenetv2-0.25, method=gd, train.batch_size=2, train.epochs=1, "
+         "head.channels=16,\n"
       << "  head.latent_dim=16, measure.latency=false]\ngrid:\n  train.lr: [0.001, 0.01]\n";
   const fs::path job = d / "job";
   auto r = patchgd("sweep two --config-dir " + cfg.string() + " --emit-slurm " + job.string() +
                    " --db " + (d / "all.db").string());
   ASSERT_EQ(r.code, 0) << r.out;
   const std::string text = slurp(job / "two.sbatch");
-  EXPECT_NE(text.find("--config-dir '" + fs::absolute(cfg).string() + "'"), std::string::npos) << text;
+  EXPECT_NE(text.find("--config-dir '" + fs::absolute(cfg).string() + "'"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("--threads \"${SLURM_CPUS_PER_TASK:-0}\""), std::string::npos) << text;
   EXPECT_NE(text.find("\ncd '" + fs::current_path().string() + "'\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("--mem"), std::string::npos) << text;
   EXPECT_NE(text.find("merge --db '" + (d / "all.db").string() + "'"), std::string::npos) << text;
-  EXPECT_NE(r.out.find("merge:    patchgd merge --db " + (d / "all.db").string()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("merge:    patchgd merge --db " + (d / "all.db").string()),
+            std::string::npos)
+      << r.out;
 
   r = patchgd("runs unfinished " + job.string());
   EXPECT_EQ(r.code, 0) << r.out;
   EXPECT_NE(r.out.find("2 of 2 cells unfinished: 0-1"), std::string::npos) << r.out;
   // Task 1 only, from another folder, as a node would run it.
-  const int rc = std::system(("cd / && SLURM_ARRAY_TASK_ID=1 SLURM_CPUS_PER_TASK=1 bash " + (job / "two.sbatch").string() +
-                              " >/dev/null 2>&1").c_str());
+  const int rc = std::system(("cd / && SLURM_ARRAY_TASK_ID=1 SLURM_CPUS_PER_TASK=1 bash " +
+                              (job / "two.sbatch").string() + " >/dev/null 2>&1")
+                                 .c_str());
   ASSERT_EQ(WEXITSTATUS(rc), 0);
   const fs::path shard = job / "shards" / "cell-1.db";
-  EXPECT_EQ(count(shard, "SELECT count(*) FROM runs WHERE cell=1 AND status='done' AND seed=7 AND threads=1"), 1);
+  EXPECT_EQ(
+      count(shard,
+            "SELECT count(*) FROM runs WHERE cell=1 AND status='done' AND seed=7 AND threads=1"),
+      1);
   r = patchgd("runs unfinished " + job.string());
   EXPECT_NE(r.out.find("1 of 2 cells unfinished: 0"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("resubmit: sbatch --array=0 " + fs::absolute(job / "two.sbatch").string()), std::string::npos)
+  EXPECT_NE(r.out.find("resubmit: sbatch --array=0 " + fs::absolute(job / "two.sbatch").string()),
+            std::string::npos)
       << r.out;
   EXPECT_EQ(patchgd("runs unfinished --quiet " + job.string()).out, "0\n");
   r = patchgd("runs unfinished " + d.string());  // not a job folder
@@ -384,8 +430,10 @@ TEST(SweepResilience, SlurmScriptKeepsItsConfigFolderAndNamesUnfinishedCells) {
 TEST(SweepResilience, ResumeAttemptsAFailingRunOncePerInvocationAndStopsAtMaxAttempts) {
   const auto d = fresh_dir("retry");
   const fs::path f = d / "m.yaml";
-  std::ofstream(f) << "name: retry\noverrides: [dataset=ultramnist10, dataset.image_size=64, dataset.mnist_path=/no/such/x.json,\n"
-                   << "  method=gd, backbone=mobilenetv2-0.25, train.epochs=1, threads=1]\ngrid:\n  seed: [1, 2, 3]\n";
+  std::ofstream(f) << "name: retry\noverrides: [dataset=ultramnist10, dataset.image_size=64, "
+                      "dataset.mnist_path=/no/such/x.json,\n"
+                   << "  method=gd, backbone=mobilenetv2-0.25, train.epochs=1, threads=1]\ngrid:\n "
+                      " seed: [1, 2, 3]\n";
   const fs::path db = d / "r.db";
   const std::string cmd = "sweep " + f.string() + " --resume --max-attempts 2 --db " + db.string();
   auto r = patchgd(cmd);
@@ -411,9 +459,12 @@ TEST(SweepResilience, ResumeAttemptsAFailingRunOncePerInvocationAndStopsAtMaxAtt
 TEST(SweepResilience, WorkersShareOneSweepAndEachRunIsTakenOnce) {
   const auto d = fresh_dir("workers");
   const fs::path ok = d / "ok.yaml";
-  std::ofstream(ok) << "name: workers\noverrides: [dataset=synthetic, dataset.image_size=64, dataset.train_size=4,\n"
-                    << "  dataset.val_size=2, method=gd, backbone=mobilenetv2-0.25, head.channels=32, head.latent_dim=32,\n"
-                    << "  train.batch_size=2, train.epochs=1, train.max_batches_per_epoch=1, measure.latency=false]\n"
+  std::ofstream(ok) << "name: workers\noverrides: [dataset=synthetic, dataset.image_size=64, "
+                       "dataset.train_size=4,\n"
+                    << "  dataset.val_size=2, method=gd, backbone=mobilenetv2-0.25, "
+                       "head.channels=32, head.latent_dim=32,\n"
+                    << "  train.batch_size=2, train.epochs=1, train.max_batches_per_epoch=1, "
+                       "measure.latency=false]\n"
                     << "grid:\n  seed: [1, 2, 3, 4, 5]\n";
   const fs::path db = d / "w.db";
   auto r = patchgd("sweep " + ok.string() + " --workers 2 --db " + db.string());
@@ -423,17 +474,22 @@ TEST(SweepResilience, WorkersShareOneSweepAndEachRunIsTakenOnce) {
   CPU_ZERO(&cpus);
   ASSERT_EQ(::sched_getaffinity(0, sizeof cpus, &cpus), 0);
   const int64_t each = std::getenv("SLURM_CPUS_PER_TASK") ? -1 : std::max(1, CPU_COUNT(&cpus) / 2);
-  if (each > 0) EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE threads=" + std::to_string(each)), 5);
+  if (each > 0)
+    EXPECT_EQ(count(db, "SELECT count(*) FROM runs WHERE threads=" + std::to_string(each)), 5);
   EXPECT_NE(r.out.find("[w1] "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("runs now: 5 done"), std::string::npos) << r.out;
 
   const fs::path bad = d / "bad.yaml";
-  std::ofstream(bad) << "name: workers-bad\noverrides: [dataset=ultramnist10, dataset.image_size=64, dataset.mnist_path=/no/such/x.json,\n"
-                     << "  method=gd, backbone=mobilenetv2-0.25, train.epochs=1]\ngrid:\n  seed: [1, 2, 3]\n";
+  std::ofstream(bad)
+      << "name: workers-bad\noverrides: [dataset=ultramnist10, dataset.image_size=64, "
+         "dataset.mnist_path=/no/such/x.json,\n"
+      << "  method=gd, backbone=mobilenetv2-0.25, train.epochs=1]\ngrid:\n  seed: [1, 2, 3]\n";
   r = patchgd("sweep " + bad.string() + " --workers 2 --threads 1 --resume --db " + db.string());
   EXPECT_EQ(r.code, 103) << r.out;  // as one process would: 3 runs failed
-  EXPECT_EQ(count(db, "SELECT count(*) FROM runs r JOIN sweeps s ON s.id = r.sweep_id "
-                      "WHERE s.name='workers-bad' AND status='failed' AND attempts=1"), 3);
+  EXPECT_EQ(count(db,
+                  "SELECT count(*) FROM runs r JOIN sweeps s ON s.id = r.sweep_id "
+                  "WHERE s.name='workers-bad' AND status='failed' AND attempts=1"),
+            3);
   EXPECT_EQ(patchgd("sweep " + ok.string() + " --workers 0 --db " + db.string()).code, 2);
   EXPECT_EQ(patchgd("sweep " + ok.string() + " --workers 2 --cell 0 --db " + db.string()).code, 2);
   fs::remove_all(d);

@@ -92,8 +92,7 @@ TEST_F(ComposeTest, QuotingDecidesTheType) {
 
 TEST_F(ComposeTest, NullIsAcceptedEverywhereAndANullDefaultAcceptsAnything) {
   EXPECT_TRUE(compose({"train.epochs=null"})["train"]["epochs"].is_null());
-  EXPECT_EQ(compose({"dataset.cache=[1, 2]"})["dataset"]["cache"],
-            nlohmann::json::parse("[1, 2]"));
+  EXPECT_EQ(compose({"dataset.cache=[1, 2]"})["dataset"]["cache"], nlohmann::json::parse("[1, 2]"));
   EXPECT_EQ(compose({"dataset.cache=/tmp/c"})["dataset"]["cache"], "/tmp/c");
 }
 
@@ -130,8 +129,7 @@ TEST_F(ComposeTest, UnknownNestedKeyReportsTheFirstMissingPart) {
 }
 
 TEST_F(ComposeTest, KeyUnderANonMappingIsAnError) {
-  EXPECT_THAT(error_of({"train.epochs.x=1"}),
-              HasSubstr("'train.epochs' is int 10, not a mapping"));
+  EXPECT_THAT(error_of({"train.epochs.x=1"}), HasSubstr("'train.epochs' is int 10, not a mapping"));
 }
 
 TEST_F(ComposeTest, UnknownGroupOptionListsOptionsNearestFirst) {
@@ -176,8 +174,7 @@ TEST_F(ComposeTest, GroupsCanBeAddedAndRemoved) {
   nlohmann::json c = compose({"+extra=one", "~method"});
   EXPECT_EQ(c["extra"]["value"], 1);
   EXPECT_FALSE(c.contains("method"));
-  EXPECT_THAT(error_of({"extra=one"}),
-              HasSubstr("config group 'extra' is not in the defaults"));
+  EXPECT_THAT(error_of({"extra=one"}), HasSubstr("config group 'extra' is not in the defaults"));
   EXPECT_THAT(error_of({"+dataset=large"}), HasSubstr("config group 'dataset' is already chosen"));
   EXPECT_EQ(compose({"++dataset=large"})["dataset"]["name"], "large");
   EXPECT_THAT(error_of({"~dataset=large"}), HasSubstr("config group 'dataset' is 'small'"));

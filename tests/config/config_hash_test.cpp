@@ -13,8 +13,7 @@ namespace {
 // FIPS 180-2 appendix B and the NIST example vectors.
 TEST(Sha256, KnownVectors) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   EXPECT_EQ(sha256_hex("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
@@ -68,15 +67,14 @@ TEST(ConfigHash, AnyChangeChangesTheHash) {
   const nlohmann::json base = parse_yaml("a: 1\nb: {c: 2, d: [x, y], e: {f: 0.5}}\n", "t");
   std::vector<nlohmann::json> variants(7, base);
   variants[0]["a"] = 2;
-  variants[1]["b"]["e"]["f"] = 0.25;                 // nested value
+  variants[1]["b"]["e"]["f"] = 0.25;                               // nested value
   variants[2]["b"]["d"] = nlohmann::json::parse(R"(["y", "x"])");  // list order
-  variants[3]["b"]["new"] = nullptr;                 // added key, even null
+  variants[3]["b"]["new"] = nullptr;                               // added key, even null
   variants[4]["b"].erase("c");
-  variants[5]["a"] = "1";                            // type: string
-  variants[6]["a"] = 1.0;                            // type: float
+  variants[5]["a"] = "1";  // type: string
+  variants[6]["a"] = 1.0;  // type: float
   const std::string h = config_hash(base);
-  for (size_t i = 0; i < variants.size(); ++i)
-    EXPECT_NE(config_hash(variants[i]), h) << i;
+  for (size_t i = 0; i < variants.size(); ++i) EXPECT_NE(config_hash(variants[i]), h) << i;
 }
 
 TEST(ConfigHash, ThreadsAtTheTopLevelIsIgnored) {

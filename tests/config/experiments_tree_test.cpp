@@ -48,8 +48,8 @@ TEST(ExperimentsTree, DeclaredPolymorphicKeysAcceptTheirForms) {
   EXPECT_EQ(compose_config(kTree, {"train.batch_size=auto"})["train"]["batch_size"], "auto");
   EXPECT_EQ(compose_config(kTree, {"train.init_from=ckpt.pt"})["train"]["init_from"], "ckpt.pt");
   EXPECT_EQ(compose_config(kTree, {"dataset=panda", "dataset.level=2"})["dataset"]["level"], 2);
-  EXPECT_EQ(compose_config(kTree, {"dataset=ultramnist", "dataset.scale_weights=[1, 2]"})
-                ["dataset"]["scale_weights"],
+  EXPECT_EQ(compose_config(kTree, {"dataset=ultramnist",
+                                   "dataset.scale_weights=[1, 2]"})["dataset"]["scale_weights"],
             nlohmann::json::parse("[1, 2]"));
   EXPECT_THROW(compose_config(kTree, {"train.epochs=many"}), ConfigError);
 }

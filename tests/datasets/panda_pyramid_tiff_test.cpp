@@ -22,7 +22,8 @@ using panda_testing::Rgb;
 std::vector<uint8_t> pattern(int64_t h, int64_t w) {
   std::vector<uint8_t> rgb = corner_image(h, w, {40, 160, 90}, {220, 30, 30}, 160, 200);
   for (int64_t y = 0; y < h; ++y)
-    for (int64_t x = 0; x < w; ++x) rgb[(y * w + x) * 3 + 2] = static_cast<uint8_t>((x + 2 * y) % 256);
+    for (int64_t x = 0; x < w; ++x)
+      rgb[(y * w + x) * 3 + 2] = static_cast<uint8_t>((x + 2 * y) % 256);
   return rgb;
 }
 
@@ -104,7 +105,8 @@ TEST(PyramidTiff, JpegLevelsOpenAndStayClose) {
   const auto l0 = read_slide_level_rgb(file, 0, &h, &w);
   ASSERT_EQ(l0.size(), rgb.size());
   EXPECT_LT(mean_abs_diff(l0, rgb), 3.0);
-  const auto red = panda_testing::pixel(l0, 600, 50, 50), green = panda_testing::pixel(l0, 600, 300, 400);
+  const auto red = panda_testing::pixel(l0, 600, 50, 50),
+             green = panda_testing::pixel(l0, 600, 300, 400);
   EXPECT_NEAR(red.r, 220, 8);
   EXPECT_NEAR(red.g, 30, 8);
   EXPECT_NEAR(green.g, 160, 8);

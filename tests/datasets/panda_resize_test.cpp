@@ -44,9 +44,11 @@ TEST(PandaResize, AreaAveragesWholeBlocks) {
 
 TEST(PandaResize, AreaWeighsPartialPixels) {
   // 1×3 → 1×2, ratio 1.5: out0 = (0 + 0.5·90) / 1.5 = 30, out1 = (0.5·90 + 180) / 1.5 = 150.
-  EXPECT_EQ(red_channel(resize_rgb_area(gray({0, 90, 180}), 1, 3, 1, 2)), (std::vector<int>{30, 150}));
+  EXPECT_EQ(red_channel(resize_rgb_area(gray({0, 90, 180}), 1, 3, 1, 2)),
+            (std::vector<int>{30, 150}));
   // Same along the rows (3×1 → 2×1).
-  EXPECT_EQ(red_channel(resize_rgb_area(gray({0, 90, 180}), 3, 1, 2, 1)), (std::vector<int>{30, 150}));
+  EXPECT_EQ(red_channel(resize_rgb_area(gray({0, 90, 180}), 3, 1, 2, 1)),
+            (std::vector<int>{30, 150}));
 }
 
 TEST(PandaResize, AreaIdentityAndChannelsStaySeparate) {
@@ -64,7 +66,8 @@ TEST(PandaResize, StreamingByStripsMatchesOneShot) {
   const auto whole = resize_rgb_area(rgb, h, w, oh, ow);
   for (int64_t step : {1, 2, 5, 36}) {
     AreaResizer r(h, w, oh, ow);
-    for (int64_t y = 0; y < h; y += step) r.push_rows(rgb.data() + y * w * 3, std::min(step, h - y));
+    for (int64_t y = 0; y < h; y += step)
+      r.push_rows(rgb.data() + y * w * 3, std::min(step, h - y));
     EXPECT_EQ(r.finish(), whole) << "strips of " << step;
   }
 }

@@ -99,10 +99,12 @@ TEST(PandaCsv, DuplicateImageIdNamesBothLines) {
 }
 
 TEST(PandaCsv, UnsafeOrEmptyIdsAndStructuralErrors) {
-  EXPECT_NE(error_of("image_id,isup_grade\n../etc/passwd,1\n").find("train.csv:2"), std::string::npos);
+  EXPECT_NE(error_of("image_id,isup_grade\n../etc/passwd,1\n").find("train.csv:2"),
+            std::string::npos);
   EXPECT_NE(error_of("image_id,isup_grade\n,1\n").find("image_id ''"), std::string::npos);
   EXPECT_NE(error_of("image_id,isup_grade\n\"a,1\n").find("unterminated"), std::string::npos);
-  EXPECT_NE(error_of("image_id,isup_grade\n\"a\"x,1\n").find("after a closing quote"), std::string::npos);
+  EXPECT_NE(error_of("image_id,isup_grade\n\"a\"x,1\n").find("after a closing quote"),
+            std::string::npos);
   EXPECT_NE(error_of("").find("empty file"), std::string::npos);
   EXPECT_NE(error_of("image_id,isup_grade\n").find("no rows"), std::string::npos);
 }
@@ -118,7 +120,6 @@ TEST(PandaCsv, ReadNamesAMissingFile) {
   panda_testing::write_text(dir / "t.csv", "image_id,isup_grade\nq,2\n");
   EXPECT_EQ(read_panda_csv(dir / "t.csv").at(0).image_id, "q");
 }
-
 
 std::vector<int64_t> uneven_grades() {
   // Counts 13, 7, 5, 9, 3, 11 interleaved, as a CSV sorted by id would mix them.
@@ -151,7 +152,9 @@ TEST(PandaSplit, EveryGradeIsSpreadEvenlyAndFoldsAreBalanced) {
       }
       EXPECT_LE(hi - lo, 1) << "grade " << g << ", " << folds << " folds";
     }
-    EXPECT_LE(*std::max_element(total.begin(), total.end()) - *std::min_element(total.begin(), total.end()), 1);
+    EXPECT_LE(*std::max_element(total.begin(), total.end()) -
+                  *std::min_element(total.begin(), total.end()),
+              1);
   }
 }
 

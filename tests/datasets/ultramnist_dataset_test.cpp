@@ -41,7 +41,8 @@ nlohmann::json to_json(const YAML::Node& n) {
 }
 
 nlohmann::json dataset_yaml(const std::string& name) {
-  return to_json(YAML::LoadFile(std::string(PATCHGD_SOURCE_DIR) + "/experiments/dataset/" + name + ".yaml"));
+  return to_json(
+      YAML::LoadFile(std::string(PATCHGD_SOURCE_DIR) + "/experiments/dataset/" + name + ".yaml"));
 }
 
 void expect_same(const UltraMnistParams& a, const UltraMnistParams& b) {
@@ -58,14 +59,16 @@ void expect_same(const UltraMnistParams& a, const UltraMnistParams& b) {
 
 TEST(UltraMnistConfig, ExperimentFilesMatchThePresets) {
   nlohmann::json big = dataset_yaml("ultramnist");
-  expect_same(ultramnist_params_from_config(config::ConfigView(big, "dataset")), ultramnist_preset());
+  expect_same(ultramnist_params_from_config(config::ConfigView(big, "dataset")),
+              ultramnist_preset());
   nlohmann::json small = dataset_yaml("ultramnist10");
   expect_same(ultramnist_params_from_config(config::ConfigView(small, "dataset")),
               ultramnist10_preset());
   nlohmann::json needle = dataset_yaml("ultramnist-needle");
   expect_same(ultramnist_params_from_config(config::ConfigView(needle, "dataset")),
               ultramnist_needle_preset());
-  EXPECT_EQ(ultramnist_params_from_config(config::ConfigView(needle, "dataset")).half_size_prob, 0.0);
+  EXPECT_EQ(ultramnist_params_from_config(config::ConfigView(needle, "dataset")).half_size_prob,
+            0.0);
   needle["half_size_prob"] = 1.5;
   try {
     ultramnist_params_from_config(config::ConfigView(needle, "dataset"));
@@ -138,7 +141,8 @@ TEST(UltraMnistDataset, Ultramnist10ShapesLabelsAndNormalization) {
   std::vector<uint8_t> raw = um->raw_image(7);
   torch::Tensor expected =
       (torch::from_blob(raw.data(), {512, 512}, torch::kUInt8).to(torch::kFloat32) / 255.0f -
-       UltraMnistDataset::kMean) / UltraMnistDataset::kStd;
+       UltraMnistDataset::kMean) /
+      UltraMnistDataset::kStd;
   EXPECT_TRUE(torch::allclose(img[0], expected, 1e-5, 1e-5));
   // Mostly black canvas: the background value dominates, and some digit ink is present.
   EXPECT_NEAR(img.min().item<float>(), -0.1307f / 0.3081f, 1e-5);
@@ -217,7 +221,8 @@ TEST(UltraMnistDataset, CacheStoresAndServesRawImages) {
   EXPECT_NE(other->cache_file(5).parent_path(), file.parent_path());
   // No cache without cache_dir.
   cfg["cache_dir"] = nullptr;
-  EXPECT_TRUE(make_ultramnist_dataset(config::ConfigView(cfg), Split::Train, 3)->cache_file(5).empty());
+  EXPECT_TRUE(
+      make_ultramnist_dataset(config::ConfigView(cfg), Split::Train, 3)->cache_file(5).empty());
 }
 
 TEST(UltraMnistDataset, MissingDigitsFolderIsADataError) {
@@ -281,7 +286,8 @@ TEST(ResolveDataPath, AbsoluteThenWorkingDirectoryThenSourceTree) {
     EXPECT_EQ(resolve_data_path("experiments/dataset/ultramnist.yaml"),
               std::filesystem::current_path() / "experiments/dataset/ultramnist.yaml");
     // Nowhere: relative to the working directory.
-    EXPECT_EQ(resolve_data_path("results/cache"), std::filesystem::current_path() / "results/cache");
+    EXPECT_EQ(resolve_data_path("results/cache"),
+              std::filesystem::current_path() / "results/cache");
   });
   EXPECT_STREQ(split_name(Split::Train), "train");
   EXPECT_STREQ(split_name(Split::Val), "val");

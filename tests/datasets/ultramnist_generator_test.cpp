@@ -44,7 +44,7 @@ std::vector<uint8_t> render(const UltraMnistGenerator& g, Split split, uint64_t 
 TEST(VShapeWeights, MatchesThePublishedWeights) {
   std::vector<double> w = v_shape_weights(1, 75);
   ASSERT_EQ(w.size(), 75u);
-  for (int f = 1; f <= 38; ++f) EXPECT_EQ(w[f - 1], 39 - f) << "factor " << f;  // 38 .. 1
+  for (int f = 1; f <= 38; ++f) EXPECT_EQ(w[f - 1], 39 - f) << "factor " << f;   // 38 .. 1
   for (int f = 39; f <= 75; ++f) EXPECT_EQ(w[f - 1], f - 38) << "factor " << f;  // 1 .. 37
   EXPECT_EQ(v_shape_weights(1, 9), (std::vector<double>{5, 4, 3, 2, 1, 1, 2, 3, 4}));
   // An even count is padded with k, as the PatchGD code does.
@@ -293,10 +293,10 @@ TEST(UltraMnistGenerator, ACanvasTooSmallForTheDigitsIsAnError) {
 
 TEST(ResizeArea, AveragesBlocksAndKeepsConstants) {
   // 4×4 → 2×2: each output is the mean of a 2×2 block.
-  std::vector<uint8_t> src = {0, 2, 10, 10,  //
-                              4, 6, 10, 10,  //
-                              100, 100, 0, 0,  //
-                              100, 100, 0, 255};
+  std::vector<uint8_t> src = {0,   2,   10, 10,  //
+                              4,   6,   10, 10,  //
+                              100, 100, 0,  0,   //
+                              100, 100, 0,  255};
   std::vector<uint8_t> dst(4);
   resize_area(src.data(), 4, dst.data(), 2);
   EXPECT_EQ(dst, (std::vector<uint8_t>{3, 10, 100, 64}));

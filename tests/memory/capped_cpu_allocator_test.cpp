@@ -82,8 +82,8 @@ TEST(CappedCpuAllocator, PeakOfAKnownPattern) {
     torch::Tensor b = tensor_of(16 * kMiB);
   }
   torch::Tensor c = tensor_of(4 * kMiB);
-  EXPECT_NEAR(static_cast<double>(allocator.peak_bytes() - start),
-              static_cast<double>(24 * kMiB), static_cast<double>(4 * kKiB));
+  EXPECT_NEAR(static_cast<double>(allocator.peak_bytes() - start), static_cast<double>(24 * kMiB),
+              static_cast<double>(4 * kKiB));
   EXPECT_EQ(allocator.live_bytes(), start + 4 * kMiB);
   allocator.reset_peak();
   EXPECT_EQ(allocator.peak_bytes(), allocator.live_bytes());

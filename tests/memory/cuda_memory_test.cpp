@@ -14,7 +14,8 @@ constexpr uint64_t kMiB = uint64_t{1} << 20;
 const c10::Device kCuda(c10::DeviceType::CUDA, 0);
 
 torch::Tensor cuda_bytes(uint64_t bytes) {
-  return torch::empty({static_cast<int64_t>(bytes / 4)}, torch::dtype(torch::kFloat32).device(kCuda));
+  return torch::empty({static_cast<int64_t>(bytes / 4)},
+                      torch::dtype(torch::kFloat32).device(kCuda));
 }
 
 class CudaMemoryCapTest : public ::testing::Test {

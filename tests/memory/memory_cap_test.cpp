@@ -21,8 +21,8 @@ using torch::nn::Conv2dOptions;
 struct SmallNetImpl : torch::nn::Module {
   SmallNetImpl() {
     conv1 = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(3, 8, 3).padding(1)));
-    conv2 = register_module("conv2",
-                            torch::nn::Conv2d(Conv2dOptions(8, 16, 3).stride(2).padding(1)));
+    conv2 =
+        register_module("conv2", torch::nn::Conv2d(Conv2dOptions(8, 16, 3).stride(2).padding(1)));
     fc = register_module("fc", torch::nn::Linear(16 * 16 * 16, 10));
   }
 
@@ -41,9 +41,7 @@ TORCH_MODULE(SmallNet);
 TEST(MemoryCap, SetsTheCapForItsLifetimeAndResetsThePeak) {
   install_capping_cpu_allocator();
   const uint64_t start = cpu_live_bytes();
-  {
-    torch::Tensor before = torch::empty({static_cast<int64_t>(kMiB)}, torch::kFloat);
-  }
+  { torch::Tensor before = torch::empty({static_cast<int64_t>(kMiB)}, torch::kFloat); }
   EXPECT_GE(cpu_peak_bytes(), start + 4 * kMiB);  // the 4 MiB tensor above set the peak
   {
     MemoryCap cap(start + kMiB, kCpu);

@@ -21,7 +21,8 @@ double eval_accuracy(Method& method, const torch::Tensor& images, const torch::T
 
 std::map<std::string, torch::Tensor> trainable(torch::nn::Module& module) {
   std::map<std::string, torch::Tensor> out;
-  for (const auto& item : module.named_parameters()) out[item.key()] = item.value().detach().clone();
+  for (const auto& item : module.named_parameters())
+    out[item.key()] = item.value().detach().clone();
   return out;
 }
 
@@ -39,8 +40,10 @@ void spoil_running_statistics(torch::nn::Module& network) {
   torch::NoGradGuard no_grad;
   for (auto& item : network.named_buffers()) {
     const auto& name = item.key();
-    if (name.size() >= 12 && name.compare(name.size() - 12, 12, "running_mean") == 0) item.value().fill_(3.0);
-    if (name.size() >= 11 && name.compare(name.size() - 11, 11, "running_var") == 0) item.value().fill_(0.01);
+    if (name.size() >= 12 && name.compare(name.size() - 12, 12, "running_mean") == 0)
+      item.value().fill_(3.0);
+    if (name.size() >= 11 && name.compare(name.size() - 11, 11, "running_var") == 0)
+      item.value().fill_(0.01);
   }
 }
 
@@ -76,7 +79,8 @@ TEST_P(BatchNormRecalibration, NoBatchesChangesNothing) {
   method->train_batch(images, labels);
   const auto before = testing::parameters(network_of(*method));
   EXPECT_EQ(method->recalibrate_batchnorm([] { return torch::Tensor(); }), 0);
-  EXPECT_EQ(testing::max_relative_difference(testing::parameters(network_of(*method)), before), 0.0);
+  EXPECT_EQ(testing::max_relative_difference(testing::parameters(network_of(*method)), before),
+            0.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, BatchNormRecalibration, ::testing::Values("gd", "patchgd"));

@@ -19,7 +19,7 @@ GradientDescent& as_gd(std::unique_ptr<Method>& m) {
 
 TEST(GradientDescent, FeatureMapSideMatchesTheBackbone) {
   EXPECT_EQ(feature_map_side(64, 32), 2);
-  EXPECT_EQ(feature_map_side(100, 32), 4);   // 50, 25, 13, 7, 4
+  EXPECT_EQ(feature_map_side(100, 32), 4);  // 50, 25, 13, 7, 4
   EXPECT_EQ(feature_map_side(2048, 32), 64);
   auto method = build(tiny_config("gd"), 72);
   auto& gd = as_gd(method);
@@ -73,8 +73,8 @@ TEST(GradientDescent, TrainingReducesTheLossOnAFixedBatch) {
       losses.push_back(r.loss);
     }
     const double last = (losses[12] + losses[13] + losses[14]) / 3;
-    EXPECT_LT(last, 0.6 * losses.front()) << classifier << ": first " << losses.front()
-                                            << " last " << last;
+    EXPECT_LT(last, 0.6 * losses.front())
+        << classifier << ": first " << losses.front() << " last " << last;
     auto logits = method->predict(images);
     EXPECT_EQ(logits.sizes(), torch::IntArrayRef({6, 3}));
   }

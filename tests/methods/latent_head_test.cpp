@@ -39,8 +39,8 @@ TEST(LatentHead, ForwardShapeAndReferenceNames) {
   auto logits = head->forward(torch::randn({2, 8, 4, 4}));
   EXPECT_EQ(logits.sizes(), torch::IntArrayRef({2, 5}));
   auto params = head->named_parameters();
-  EXPECT_TRUE(params.contains("layers.0.0.weight"));   // conv of layer 1
-  EXPECT_TRUE(params.contains("layers.2.2.weight"));   // BatchNorm of layer 3
+  EXPECT_TRUE(params.contains("layers.0.0.weight"));  // conv of layer 1
+  EXPECT_TRUE(params.contains("layers.2.2.weight"));  // BatchNorm of layer 3
   EXPECT_TRUE(params.contains("linear.weight"));
   EXPECT_EQ(params["layers.0.0.weight"].sizes(), torch::IntArrayRef({6, 8, 3, 3}));
   EXPECT_EQ(params["layers.1.0.weight"].sizes(), torch::IntArrayRef({6, 6, 3, 3}));

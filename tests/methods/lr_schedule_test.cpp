@@ -23,13 +23,13 @@ TEST(LrSchedule, ReferenceWarmupThenDecayToTwiceTheEpochs) {
   auto j = train_section(/*epochs=*/5, /*warmup=*/2, /*decay=*/0);
   auto s = make_lr_schedule(config::ConfigView(j).at("train"), /*steps_per_epoch=*/10);
   EXPECT_EQ(s.warmup_steps, 20);
-  EXPECT_EQ(s.total_steps, 100);          // 2 × 5 epochs × 10, warm-up included (reference)
-  EXPECT_DOUBLE_EQ(s.factor(0), 0.0);     // the first batch trains at lr 0, as in the reference
+  EXPECT_EQ(s.total_steps, 100);       // 2 × 5 epochs × 10, warm-up included (reference)
+  EXPECT_DOUBLE_EQ(s.factor(0), 0.0);  // the first batch trains at lr 0, as in the reference
   EXPECT_DOUBLE_EQ(s.factor(10), 0.5);
-  EXPECT_DOUBLE_EQ(s.factor(20), 1.0);    // end of warm-up
-  EXPECT_DOUBLE_EQ(s.factor(60), 0.5);    // halfway through the 80 decay steps
+  EXPECT_DOUBLE_EQ(s.factor(20), 1.0);  // end of warm-up
+  EXPECT_DOUBLE_EQ(s.factor(60), 0.5);  // halfway through the 80 decay steps
   EXPECT_DOUBLE_EQ(s.factor(100), 0.0);
-  EXPECT_DOUBLE_EQ(s.factor(150), 0.0);   // clamped
+  EXPECT_DOUBLE_EQ(s.factor(150), 0.0);  // clamped
 }
 
 TEST(LrSchedule, ExplicitDecayEpochsCountAfterWarmup) {

@@ -35,7 +35,8 @@ std::unique_ptr<Method> build_seeded(const nlohmann::json& cfg) {
 NetworkMethod& as_network(std::unique_ptr<Method>& m) { return dynamic_cast<NetworkMethod&>(*m); }
 
 TrainStepResult accumulate(Method& m, const torch::Tensor& images, const torch::Tensor& labels) {
-  if (auto* gd = dynamic_cast<GradientDescent*>(&m)) return gd->accumulate_gradients(images, labels);
+  if (auto* gd = dynamic_cast<GradientDescent*>(&m))
+    return gd->accumulate_gradients(images, labels);
   return dynamic_cast<PatchGradientDescent&>(m).accumulate_gradients(images, labels);
 }
 

@@ -47,7 +47,7 @@ nlohmann::json exact_config(double fraction) {
   auto cfg = tiny_config("patchgd");
   cfg["method"]["sampling_fraction"] = fraction;
   cfg["method"]["freeze_bn"] = true;  // encodings independent of which patches share a call
-  return cfg;                          // (and head.dropout is 0)
+  return cfg;                         // (and head.dropout is 0)
 }
 
 // With ζ = 1, frozen backbone BatchNorm and no dropout, the accumulated gradient is that of
@@ -164,7 +164,7 @@ TEST(PatchGradientDescent, TrainingReducesTheLossOnAFixedBatch) {
   torch::manual_seed(1);
   auto cfg = tiny_config("patchgd");
   cfg["method"]["sampling_fraction"] = 0.5;  // ζ = 2, ε = 2: one update per batch
-  cfg["backbone"]["name"] = "mobilenetv2";    // light and quick; resnet18 is tested elsewhere
+  cfg["backbone"]["name"] = "mobilenetv2";   // light and quick; resnet18 is tested elsewhere
   cfg["backbone"]["width"] = 0.25;
   auto method = build(cfg);
   auto [images, labels] = testing::pattern_batch(6);

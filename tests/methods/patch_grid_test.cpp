@@ -18,8 +18,8 @@ TEST(SamplingPlan, ReferenceCeilings) {
   EXPECT_EQ(a.epsilon, 4);  // 0 → ζ
 
   auto b = make_sampling_plan(16, 0.3, 1);
-  EXPECT_EQ(b.k, 5);        // ⌈4.8⌉
-  EXPECT_EQ(b.zeta, 4);     // ⌈3.33⌉
+  EXPECT_EQ(b.k, 5);     // ⌈4.8⌉
+  EXPECT_EQ(b.zeta, 4);  // ⌈3.33⌉
   EXPECT_EQ(b.inner_steps, 4);
   EXPECT_EQ(b.epsilon, 1);
 
@@ -27,7 +27,7 @@ TEST(SamplingPlan, ReferenceCeilings) {
   EXPECT_EQ(paper.k, 32);
   EXPECT_EQ(paper.zeta, 8);
 
-  auto panda = make_sampling_plan(256, 0.1, 0);    // PANDA 2048: N = 16, f_s = 0.1
+  auto panda = make_sampling_plan(256, 0.1, 0);  // PANDA 2048: N = 16, f_s = 0.1
   EXPECT_EQ(panda.k, 26);
   EXPECT_EQ(panda.zeta, 10);
   EXPECT_EQ(panda.inner_steps, 10);

@@ -8,7 +8,8 @@ namespace pgd::results {
 namespace {
 
 RunFacts run(int64_t id, const std::string& status, int64_t seed, int batch,
-             std::map<std::string, double> summary, std::map<std::string, double> measurements = {}) {
+             std::map<std::string, double> summary,
+             std::map<std::string, double> measurements = {}) {
   RunFacts r;
   r.id = id;
   r.status = status;
@@ -90,8 +91,10 @@ TEST(CellStats, UnitsOfTheFormats) {
 }
 
 TEST(LatexEscape, SpecialsAndUnicode) {
-  EXPECT_EQ(latex_escape("a_b & 50% ± 1 — 512² ζ"), "a\\_b \\& 50\\% $\\pm$ 1 --- 512$^2$ $\\zeta$");
-  EXPECT_EQ(latex_escape("{x}~^\\"), "\\{x\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}");
+  EXPECT_EQ(latex_escape("a_b & 50% ± 1 — 512² ζ"),
+            "a\\_b \\& 50\\% $\\pm$ 1 --- 512$^2$ $\\zeta$");
+  EXPECT_EQ(latex_escape("{x}~^\\"),
+            "\\{x\\}\\textasciitilde{}\\textasciicircum{}\\textbackslash{}");
 }
 
 }  // namespace

@@ -12,7 +12,9 @@ namespace {
 
 class ClaimsTest : public testing::ResultsDbTest {
  protected:
-  std::vector<ClaimSpec> claims(const std::string& yaml) { return load_claims(write_file("claims.yaml", yaml)); }
+  std::vector<ClaimSpec> claims(const std::string& yaml) {
+    return load_claims(write_file("claims.yaml", yaml));
+  }
 
   ClaimResult judge(const std::string& yaml, const std::string& scale = "") {
     const auto results = evaluate_claims(db(), claims(yaml), scale);
@@ -21,8 +23,8 @@ class ClaimsTest : public testing::ResultsDbTest {
   }
 
   // Three seeds of GD and PatchGD under a cap, with the given accuracies.
-  void accuracies(const std::string& scale, const std::vector<double>& gd, const std::vector<double>& pgd,
-                  double gd_batch = 2) {
+  void accuracies(const std::string& scale, const std::vector<double>& gd,
+                  const std::vector<double>& pgd, double gd_batch = 2) {
     const int64_t s = sweep("needle-" + scale, "needle", scale);
     for (size_t i = 0; i < gd.size(); ++i)
       run(s, config("gd", "resnet18", "256MB", 64), static_cast<int64_t>(i + 1), "done",
@@ -59,7 +61,8 @@ TEST_F(ClaimsTest, DifferenceReproducedContradictedInconclusive) {
   EXPECT_GT(win.low, 0);
   EXPECT_EQ(win.n_a, 3);
   EXPECT_EQ(win.n_b, 3);
-  EXPECT_NE(win.evidence.find("PatchGD 81.0 ± 2.5 (n=3) vs GD 51.0 ± 2.5 (n=3)"), std::string::npos) << win.evidence;
+  EXPECT_NE(win.evidence.find("PatchGD 81.0 ± 2.5 (n=3) vs GD 51.0 ± 2.5 (n=3)"), std::string::npos)
+      << win.evidence;
 
   EXPECT_EQ(judge(kTightCap, "clear-loss").verdict, Verdict::contradicted);
   const ClaimResult overlap = judge(kTightCap, "overlap");
@@ -81,19 +84,23 @@ TEST_F(ClaimsTest, UnmetPreconditionMakesItInconclusive) {
   const ClaimResult r = judge(kTightCap, "loose");
   EXPECT_EQ(r.verdict, Verdict::inconclusive);
   EXPECT_NE(r.reason.find("precondition not met"), std::string::npos) << r.reason;
-  EXPECT_NE(r.reason.find("reproduced"), std::string::npos) << "says what the comparison alone gave";
+  EXPECT_NE(r.reason.find("reproduced"), std::string::npos)
+      << "says what the comparison alone gave";
 }
 
 TEST_F(ClaimsTest, MinPicksTheTightestCapAndNoneIsPassedOver) {
   const int64_t s = sweep("needle", "needle", "default");
   for (int seed = 1; seed <= 2; ++seed) {
-    run(s, config("gd", "resnet18", "none", 64), seed, "done", {{"best_accuracy", 0.9}}, {{"auto_batch_size", 32}});
+    run(s, config("gd", "resnet18", "none", 64), seed, "done", {{"best_accuracy", 0.9}},
+        {{"auto_batch_size", 32}});
     run(s, config("patchgd", "resnet18", "none", 64), seed, "done", {{"best_accuracy", 0.1}});
-    run(s, config("gd", "resnet18", "1GB", 64), seed, "done", {{"best_accuracy", 0.9}}, {{"auto_batch_size", 32}});
+    run(s, config("gd", "resnet18", "1GB", 64), seed, "done", {{"best_accuracy", 0.9}},
+        {{"auto_batch_size", 32}});
     run(s, config("patchgd", "resnet18", "1GB", 64), seed, "done", {{"best_accuracy", 0.1}});
-    run(s, config("gd", "resnet18", "300MB", 64), seed, "done", {{"best_accuracy", 0.2 + 0.01 * seed}},
-        {{"auto_batch_size", 2}});
-    run(s, config("patchgd", "resnet18", "300MB", 64), seed, "done", {{"best_accuracy", 0.8 + 0.01 * seed}});
+    run(s, config("gd", "resnet18", "300MB", 64), seed, "done",
+        {{"best_accuracy", 0.2 + 0.01 * seed}}, {{"auto_batch_size", 2}});
+    run(s, config("patchgd", "resnet18", "300MB", 64), seed, "done",
+        {{"best_accuracy", 0.8 + 0.01 * seed}});
   }
   const ClaimResult r = judge(kTightCap);
   EXPECT_EQ(r.scale, "default");
@@ -130,8 +137,10 @@ TEST_F(ClaimsTest, SlopeOfLogPeakOnLogSide) {
   for (int side : {64, 128, 256, 512}) {
     // GD ∝ side², PatchGD ∝ side^0.5 (with a little noise so the intervals have width).
     const double wobble = 1.0 + 0.01 * (side % 3);
-    run(s, config("gd", "resnet18", "none", side), ++seed, "done", {}, {{"peak_memory", 1e3 * side * side * wobble}});
-    run(s, config("patchgd", "resnet18", "none", side), ++seed, "done", {}, {{"peak_memory", 1e6 * std::sqrt(side) * wobble}});
+    run(s, config("gd", "resnet18", "none", side), ++seed, "done", {},
+        {{"peak_memory", 1e3 * side * side * wobble}});
+    run(s, config("patchgd", "resnet18", "none", side), ++seed, "done", {},
+        {{"peak_memory", 1e6 * std::sqrt(side) * wobble}});
   }
   const ClaimResult r = judge(kMemory);
   EXPECT_EQ(r.verdict, Verdict::reproduced) << r.reason;
@@ -142,8 +151,10 @@ TEST_F(ClaimsTest, SlopeOfLogPeakOnLogSide) {
 TEST_F(ClaimsTest, SlopeNeedsThreeSides) {
   const int64_t s = sweep("memory-scaling", "memory-scaling", "default");
   for (int side : {64, 128}) {
-    run(s, config("gd", "resnet18", "none", side), side, "done", {}, {{"peak_memory", 1e3 * side * side}});
-    run(s, config("patchgd", "resnet18", "none", side), side + 1, "done", {}, {{"peak_memory", 1e6}});
+    run(s, config("gd", "resnet18", "none", side), side, "done", {},
+        {{"peak_memory", 1e3 * side * side}});
+    run(s, config("patchgd", "resnet18", "none", side), side + 1, "done", {},
+        {{"peak_memory", 1e6}});
   }
   EXPECT_EQ(judge(kMemory).verdict, Verdict::inconclusive);
 }
@@ -163,9 +174,12 @@ TEST_F(ClaimsTest, RatioAgainstABound) {
   for (int seed = 1; seed <= 3; ++seed) {
     // At 64² PatchGD is 10x slower, but the claim reads the largest side only.
     run(s, config("gd", "resnet18", "none", 64), seed, "done", {}, {{"train_latency_ms", 1.0}});
-    run(s, config("patchgd", "resnet18", "none", 64), seed, "done", {}, {{"train_latency_ms", 10.0}});
-    run(s, config("gd", "resnet18", "none", 256), seed, "done", {}, {{"train_latency_ms", 10.0 + seed * 0.1}});
-    run(s, config("patchgd", "resnet18", "none", 256), seed, "done", {}, {{"train_latency_ms", 11.0 + seed * 0.1}});
+    run(s, config("patchgd", "resnet18", "none", 64), seed, "done", {},
+        {{"train_latency_ms", 10.0}});
+    run(s, config("gd", "resnet18", "none", 256), seed, "done", {},
+        {{"train_latency_ms", 10.0 + seed * 0.1}});
+    run(s, config("patchgd", "resnet18", "none", 256), seed, "done", {},
+        {{"train_latency_ms", 11.0 + seed * 0.1}});
   }
   const ClaimResult r = judge(yaml);
   EXPECT_EQ(r.verdict, Verdict::reproduced) << r.reason;
@@ -188,8 +202,8 @@ TEST_F(ClaimsTest, TrendOverASetting) {
   int seed = 0;
   for (double fs : {0.25, 0.125, 0.0625})
     for (double noise : {-0.01, 0.01})
-      run(s, config("patchgd", "resnet18", "none", 64, {{"method.sampling_fraction", fs}}), ++seed, "done",
-          {{"best_accuracy", 0.5 - 0.1 * std::log2(fs) / 4 + noise}});
+      run(s, config("patchgd", "resnet18", "none", 64, {{"method.sampling_fraction", fs}}), ++seed,
+          "done", {{"best_accuracy", 0.5 - 0.1 * std::log2(fs) / 4 + noise}});
   // Accuracy rises as f_s falls: a negative slope on log f_s.
   const ClaimResult r = judge(yaml);
   EXPECT_EQ(r.verdict, Verdict::reproduced) << r.reason;
@@ -201,7 +215,9 @@ TEST_F(ClaimsTest, NoRunsIsInconclusiveAndSaysSo) {
   EXPECT_EQ(r.verdict, Verdict::inconclusive);
   EXPECT_NE(r.reason.find("no runs of sweep 'needle'"), std::string::npos) << r.reason;
   const std::string md = claims_markdown({r}, "x.db");
-  EXPECT_NE(md.find("| PatchGD beats GD under a cap that binds GD | — | **inconclusive** |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| PatchGD beats GD under a cap that binds GD | — | **inconclusive** |"),
+            std::string::npos)
+      << md;
 }
 
 TEST_F(ClaimsTest, BadFilesNameTheKey) {
@@ -213,20 +229,26 @@ TEST_F(ClaimsTest, BadFilesNameTheKey) {
     }
     return std::string("no error");
   };
-  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: median, a: {k: v}, b: {k: w}, expect: a > b}]")
+  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: median, a: "
+                     "{k: v}, b: {k: w}, expect: a > b}]")
                 .find("claims[0].test': 'median' is not one of"),
             std::string::npos);
-  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: difference, a: {k: v}, b: {k: w}, expect: a >= b}]")
+  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: difference, "
+                     "a: {k: v}, b: {k: w}, expect: a >= b}]")
                 .find("claims[0].expect'"),
             std::string::npos);
-  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: difference, a: {k: v}, expect: a > b}]")
+  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: difference, "
+                     "a: {k: v}, expect: a > b}]")
                 .find("claims[0].b'"),
             std::string::npos);
-  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: ratio, a: {k: v}, b: {k: w}, expect: a/b <= z}]")
+  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: ratio, a: {k: "
+                     "v}, b: {k: w}, expect: a/b <= z}]")
                 .find("is not a positive number"),
             std::string::npos);
-  EXPECT_NE(error_of("nothing: here").find("expected a top-level 'claims' list"), std::string::npos);
-  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: trend, a: {k: v}, expect: increasing, colour: red}]")
+  EXPECT_NE(error_of("nothing: here").find("expected a top-level 'claims' list"),
+            std::string::npos);
+  EXPECT_NE(error_of("claims: [{id: x, claim: y, sweep: s, value: {metric: m}, test: trend, a: {k: "
+                     "v}, expect: increasing, colour: red}]")
                 .find("claims[0].colour': unknown key"),
             std::string::npos);
 }

@@ -79,7 +79,9 @@ TEST_F(PlotsTest, ScriptsAreStandaloneAndNameTheirFilesRelatively) {
   EXPECT_NE(gp.find("set output \"x.png\""), std::string::npos) << gp;
   EXPECT_NE(gp.find("set output \"x.svg\""), std::string::npos) << gp;
   EXPECT_NE(gp.find("set title \"say \\\"hi\\\"\" noenhanced"), std::string::npos) << gp;
-  EXPECT_NE(gp.find("\"x.dat\" index 0 using 1:2 axes x1y1 with lines title \"a_b\" noenhanced"), std::string::npos) << gp;
+  EXPECT_NE(gp.find("\"x.dat\" index 0 using 1:2 axes x1y1 with lines title \"a_b\" noenhanced"),
+            std::string::npos)
+      << gp;
   EXPECT_EQ(plot_data_text(p), "# say \"hi\"\n# a_b\n1\t2\n2\t?\n");
   EXPECT_EQ(file_safe("mini_a/b 4GB"), "mini_a_b_4GB");
 }
@@ -101,7 +103,8 @@ TEST_F(PlotsTest, EveryKindMakesPngAndSvg) {
   }
   std::set<std::string> expected;
   for (int id = 1; id <= 4; ++id)
-    for (const char* ext : {".png", ".svg"}) expected.insert("curves/run-" + std::to_string(id) + ext);
+    for (const char* ext : {".png", ".svg"})
+      expected.insert("curves/run-" + std::to_string(id) + ext);
   for (const char* ext : {".png", ".svg"}) {
     expected.insert(std::string("memory-cap/mini_ultramnist10_256_resnet18") + ext);
     expected.insert(std::string("resolution/mini_ultramnist10_mobilenetv2_none-memory") + ext);

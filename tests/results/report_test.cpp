@@ -130,7 +130,8 @@ TEST_F(ReportTest, EveryTableTheTablesCommandBuildsIsThere) {
     EXPECT_NE(fig.find("<table class=\"paper-table\">"), std::string::npos);
   }
   const std::string needle = element_with_id(html(), "figure", "table-needle");
-  EXPECT_NE(needle.find("OOM <span class=\"n\">(peak 51.3 MiB)</span>"), std::string::npos) << needle;
+  EXPECT_NE(needle.find("OOM <span class=\"n\">(peak 51.3 MiB)</span>"), std::string::npos)
+      << needle;
   EXPECT_NE(needle.find("colspan=\"4\" scope=\"colgroup\">52 MB</th>"), std::string::npos)
       << needle;
 }

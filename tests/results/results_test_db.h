@@ -38,22 +38,27 @@ class ResultsDbTest : public ::testing::Test {
 
   int64_t sweep(const std::string& name, const std::string& table, const std::string& scale) {
     const nlohmann::json spec = {{"name", name}, {"table", table}, {"scale", scale}};
-    return db_->ensure_sweep(name, "experiments/sweeps/" + table + ".yaml", spec, name + "/" + scale);
+    return db_->ensure_sweep(name, "experiments/sweeps/" + table + ".yaml", spec,
+                             name + "/" + scale);
   }
 
   // A config with the keys the templates read; `extra` (dotted keys) overrides or adds.
   static nlohmann::json config(const std::string& method, const std::string& backbone,
                                const std::string& cap, int image_size,
                                const std::map<std::string, nlohmann::json>& extra = {}) {
-    nlohmann::json c = {{"method", {{"name", method}, {"patch_size", 32}, {"sampling_fraction", 0.125},
-                                    {"grad_accum_steps", 0}}},
+    nlohmann::json c = {{"method",
+                         {{"name", method},
+                          {"patch_size", 32},
+                          {"sampling_fraction", 0.125},
+                          {"grad_accum_steps", 0}}},
                         {"backbone", {{"name", backbone}, {"width", 1.0}}},
                         {"dataset", {{"name", "ultramnist10"}, {"image_size", image_size}}},
                         {"memory", {{"cap", cap}}},
                         {"head", {{"layers", 4}, {"channels", 256}, {"latent_dim", 256}}},
                         {"train", {{"batch_size", 32}, {"epochs", 3}}},
                         {"seed", 42}};
-    for (const auto& [dotted, value] : extra) c[nlohmann::json::json_pointer("/" + slashes(dotted))] = value;
+    for (const auto& [dotted, value] : extra)
+      c[nlohmann::json::json_pointer("/" + slashes(dotted))] = value;
     return c;
   }
 
@@ -64,8 +69,8 @@ class ResultsDbTest : public ::testing::Test {
               const std::map<std::string, double>& measurements = {}) {
     cfg["seed"] = seed;
     const int64_t cell = next_cell_[sweep_id]++;
-    const int64_t id = db_->ensure_run(sweep_id, cell, cfg, "hash-" + std::to_string(sweep_id) + "-" +
-                                                            std::to_string(cell), seed);
+    const int64_t id = db_->ensure_run(
+        sweep_id, cell, cfg, "hash-" + std::to_string(sweep_id) + "-" + std::to_string(cell), seed);
     if (status == "pending") return id;
     const auto claimed = db_->claim_next(sweep_id, "test:" + std::to_string(::getpid()), {}, false);
     EXPECT_TRUE(claimed.has_value());

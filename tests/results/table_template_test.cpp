@@ -44,9 +44,15 @@ TEST(NaturalOrder, MemorySizesByMagnitudeAndNoneLast) {
 
 TEST(ShippedTemplates, AllLoadWithTheKeysOfTheirSweeps) {
   const auto dir = default_templates_dir();
-  const std::set<std::string> expected = {"ablation-accumulation", "ablation-head", "ablation-sampling",
-                                          "latency", "memory-scaling", "needle", "needle-resolution",
-                                          "panda", "ultramnist"};
+  const std::set<std::string> expected = {"ablation-accumulation",
+                                          "ablation-head",
+                                          "ablation-sampling",
+                                          "latency",
+                                          "memory-scaling",
+                                          "needle",
+                                          "needle-resolution",
+                                          "panda",
+                                          "ultramnist"};
   // Ours, not the paper's: no published layout to list.
   const std::set<std::string> not_in_paper = {"needle", "needle-resolution"};
   const auto names = table_names(dir);
@@ -54,7 +60,8 @@ TEST(ShippedTemplates, AllLoadWithTheKeysOfTheirSweeps) {
   for (const auto& n : names) {
     const TableTemplate t = load_table_template(dir / (n + ".yaml"));
     EXPECT_EQ(t.sweep, n) << "each table is fed by the sweep of its own name";
-    if (!not_in_paper.count(n)) EXPECT_FALSE(t.rows.paper.empty()) << n << ": the paper's layout is listed";
+    if (!not_in_paper.count(n))
+      EXPECT_FALSE(t.rows.paper.empty()) << n << ": the paper's layout is listed";
   }
   const TableTemplate panda = load_named_template(dir, "panda");
   ASSERT_EQ(panda.values.size(), 2u);
@@ -68,8 +75,9 @@ TEST(ShippedTemplates, AllLoadWithTheKeysOfTheirSweeps) {
 }
 
 TEST_F(TemplateFileTest, UnknownKeyIsNamedWithItsFile) {
-  const auto f = write_file("t/bad.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}]}\n"
-                                          "values: [{metric: m, fromat: percent}]\n");
+  const auto f = write_file("t/bad.yaml",
+                            "title: x\nsweep: s\nrows: {keys: [{key: a}]}\n"
+                            "values: [{metric: m, fromat: percent}]\n");
   try {
     load_table_template(f);
     FAIL() << "expected an error";
@@ -80,13 +88,16 @@ TEST_F(TemplateFileTest, UnknownKeyIsNamedWithItsFile) {
 }
 
 TEST_F(TemplateFileTest, PaperComboOfTheWrongLengthIsAnError) {
-  const auto f = write_file("t/bad.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}, {key: b}], paper: [[1]]}\n"
-                                          "values: [{metric: m}]\n");
+  const auto f = write_file("t/bad.yaml",
+                            "title: x\nsweep: s\nrows: {keys: [{key: a}, {key: b}], paper: [[1]]}\n"
+                            "values: [{metric: m}]\n");
   EXPECT_THROW(load_table_template(f), std::runtime_error);
 }
 
 TEST_F(TemplateFileTest, UnknownFormatAndMissingValuesAreErrors) {
-  auto f = write_file("t/a.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}]}\nvalues: [{metric: m, format: pct}]\n");
+  auto f = write_file(
+      "t/a.yaml",
+      "title: x\nsweep: s\nrows: {keys: [{key: a}]}\nvalues: [{metric: m, format: pct}]\n");
   EXPECT_THROW(load_table_template(f), std::runtime_error);
   f = write_file("t/b.yaml", "title: x\nsweep: s\nrows: {keys: [{key: a}]}\n");
   EXPECT_THROW(load_table_template(f), std::runtime_error);

@@ -17,13 +17,23 @@ namespace pgd::runner {
 namespace {
 namespace fs = std::filesystem;
 
-// Tiny synthetic runs; PatchGD-only keys only where the method is PatchGD (they do not exist for GD).
+// Tiny synthetic runs; PatchGD-only keys only where the method is PatchGD (they do not exist for
+// GD).
 std::vector<std::string> tiny(std::vector<std::string> extra) {
   const bool patchgd = std::find(extra.begin(), extra.end(), "method=gd") == extra.end();
-  std::vector<std::string> o = {"dataset=synthetic", "dataset.image_size=64", "dataset.train_size=8",
-                                "dataset.val_size=4", "backbone=mobilenetv2-0.25", "train.batch_size=4", "train.epochs=2",
-                                "train.warmup_epochs=0", "head.channels=16", "head.latent_dim=16",
-                                "threads=1", "measure.steps=1", "measure.warmup_steps=0"};
+  std::vector<std::string> o = {"dataset=synthetic",
+                                "dataset.image_size=64",
+                                "dataset.train_size=8",
+                                "dataset.val_size=4",
+                                "backbone=mobilenetv2-0.25",
+                                "train.batch_size=4",
+                                "train.epochs=2",
+                                "train.warmup_epochs=0",
+                                "head.channels=16",
+                                "head.latent_dim=16",
+                                "threads=1",
+                                "measure.steps=1",
+                                "measure.warmup_steps=0"};
   if (patchgd) {
     o.push_back("method.patch_size=16");
     o.push_back("method.sampling_fraction=0.5");
@@ -35,8 +45,9 @@ std::vector<std::string> tiny(std::vector<std::string> extra) {
 class RunExecutorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pgd_runner_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("pgd_runner_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     db_ = std::make_unique<store::ResultStore>(dir_ / "r.db");
@@ -48,7 +59,8 @@ class RunExecutorTest : public ::testing::Test {
   // Runs the overrides; returns (run id, outcome).
   std::pair<int64_t, RunOutcome> run(const std::vector<std::string>& overrides) {
     const auto cfg = config::compose_config(PATCHGD_SOURCE_DIR "/experiments", overrides);
-    const int64_t id = db_->start_single_run(cfg, config::config_hash(cfg), 42, "test:1", current_provenance(2));
+    const int64_t id =
+        db_->start_single_run(cfg, config::config_hash(cfg), 42, "test:1", current_provenance(2));
     return {id, execute_run(cfg, {db_.get(), id, nullptr, nullptr, ""})};
   }
   double scalar(const std::string& sql) {
@@ -64,16 +76,27 @@ TEST_F(RunExecutorTest, PatchGdRunRecordsMetricsPredictionsAndMeasurements) {
   auto [id, out] = run(tiny({"method=patchgd"}));
   ASSERT_EQ(out.status, "done") << out.error;
   const std::string r = std::to_string(id);
-  EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + r + " AND split='train' AND name='loss'"), 2);
-  EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + r + " AND split='val' AND name='qwk' AND epoch>=0"), 2);
-  const double best = scalar("SELECT value FROM metrics WHERE run_id=" + r + " AND epoch=-1 AND name='best_accuracy'");
-  const double max_epoch = scalar("SELECT max(value) FROM metrics WHERE run_id=" + r + " AND split='val' AND name='accuracy' AND epoch>=0");
+  EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + r +
+                   " AND split='train' AND name='loss'"),
+            2);
+  EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + r +
+                   " AND split='val' AND name='qwk' AND epoch>=0"),
+            2);
+  const double best = scalar("SELECT value FROM metrics WHERE run_id=" + r +
+                             " AND epoch=-1 AND name='best_accuracy'");
+  const double max_epoch = scalar("SELECT max(value) FROM metrics WHERE run_id=" + r +
+                                  " AND split='val' AND name='accuracy' AND epoch>=0");
   EXPECT_DOUBLE_EQ(best, max_epoch);
   EXPECT_EQ(scalar("SELECT count(*) FROM predictions WHERE run_id=" + r), 4);
-  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='peak_memory'"), 1e5);
-  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='train_latency_ms'"), 0);
-  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='parameters'"), 1000);
-  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='batch_size'"), 4);
+  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='peak_memory'"),
+            1e5);
+  EXPECT_GT(
+      scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='train_latency_ms'"),
+      0);
+  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='parameters'"),
+            1000);
+  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='batch_size'"),
+            4);
   EXPECT_EQ(db_->run(id)->status, "done");
 }
 
@@ -82,18 +105,25 @@ TEST_F(RunExecutorTest, OverTheCapIsAnOomResultWithItsPeak) {
   EXPECT_EQ(out.status, "oom") << out.error;
   EXPECT_EQ(db_->run(id)->status, "oom");
   EXPECT_FALSE(db_->run(id)->error.empty());
-  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='peak_memory'"), 0);
-  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='memory_cap'"),
+  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
+                   " AND name='peak_memory'"),
+            0);
+  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
+                   " AND name='memory_cap'"),
             2.0 * 1024 * 1024);
 }
 
 TEST_F(RunExecutorTest, AutoBatchFindsAFittingBatchUnderTheCap) {
-  auto [id, out] = run(tiny({"method=gd", "train.batch_size=auto", "train.auto_batch_max=8", "memory.cap=512MB"}));
+  auto [id, out] = run(
+      tiny({"method=gd", "train.batch_size=auto", "train.auto_batch_max=8", "memory.cap=512MB"}));
   ASSERT_EQ(out.status, "done") << out.error;
-  const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='auto_batch_size'");
+  const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
+                          " AND name='auto_batch_size'");
   EXPECT_GE(b, 1);
   EXPECT_LE(b, 8);
-  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) + " AND name='batch_size'"), b);
+  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
+                   " AND name='batch_size'"),
+            b);
 }
 
 // The batch the search picks must train for real under the same cap. The search once probed a
@@ -103,15 +133,16 @@ TEST_F(RunExecutorTest, AutoBatchFindsAFittingBatchUnderTheCap) {
 TEST_F(RunExecutorTest, AutoBatchChosenUnderATightCapTrainsWithoutOom) {
   int mid_search = 0;
   for (const char* cap : {"40MB", "56MB", "72MB", "96MB"}) {
-    auto [id, out] = run({"dataset=synthetic", "dataset.image_size=128", "dataset.train_size=24",
-                          "dataset.val_size=4", "backbone=mobilenetv2-0.25", "method=gd",
-                          "train.batch_size=auto", "train.auto_batch_max=12", "train.epochs=2",
-                          "train.warmup_epochs=0", "head.channels=16", "head.latent_dim=16",
-                          "threads=1", "measure.steps=1", "measure.warmup_steps=0",
-                          std::string("memory.cap=") + cap});
+    auto [id, out] =
+        run({"dataset=synthetic", "dataset.image_size=128", "dataset.train_size=24",
+             "dataset.val_size=4", "backbone=mobilenetv2-0.25", "method=gd",
+             "train.batch_size=auto", "train.auto_batch_max=12", "train.epochs=2",
+             "train.warmup_epochs=0", "head.channels=16", "head.latent_dim=16", "threads=1",
+             "measure.steps=1", "measure.warmup_steps=0", std::string("memory.cap=") + cap});
     if (out.status != "done") {
       // Acceptable only when the search itself found nothing that fits.
-      EXPECT_NE(out.error.find("batch search"), std::string::npos) << "cap " << cap << ": " << out.error;
+      EXPECT_NE(out.error.find("batch search"), std::string::npos)
+          << "cap " << cap << ": " << out.error;
       continue;
     }
     const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
@@ -143,8 +174,8 @@ TEST_F(RunExecutorTest, CudaRunsMeasureTheirPeakAndSearchUnderTheCap) {
 }
 
 TEST_F(RunExecutorTest, MissingDataFailsTheRunNamingThePath) {
-  auto [id, out] = run({"dataset=ultramnist10", "dataset.image_size=64", "dataset.mnist_path=/nonexistent/mnist",
-                        "train.epochs=1", "threads=1"});
+  auto [id, out] = run({"dataset=ultramnist10", "dataset.image_size=64",
+                        "dataset.mnist_path=/nonexistent/mnist", "train.epochs=1", "threads=1"});
   EXPECT_EQ(out.status, "failed");
   EXPECT_NE(out.error.find("/nonexistent/mnist"), std::string::npos) << out.error;
   EXPECT_EQ(db_->run(id)->status, "failed");
@@ -157,8 +188,10 @@ TEST_F(RunExecutorTest, SameSeedGivesIdenticalMetrics) {
   ASSERT_EQ(oa.status, "done") << oa.error;
   ASSERT_EQ(ob.status, "done") << ob.error;
   const auto metrics = [&](int64_t id) {
-    return db_->query("SELECT epoch, split, name, value FROM metrics WHERE run_id=" + std::to_string(id) +
-                      " ORDER BY epoch, split, name").rows;
+    return db_
+        ->query("SELECT epoch, split, name, value FROM metrics WHERE run_id=" + std::to_string(id) +
+                " ORDER BY epoch, split, name")
+        .rows;
   };
   EXPECT_EQ(metrics(a), metrics(b));
 }
@@ -176,9 +209,10 @@ TEST_F(RunExecutorTest, CheckpointResumeContinuesAtTheNextEpoch) {
   const std::string ra = std::to_string(a), rb = std::to_string(b);
   EXPECT_EQ(scalar("SELECT count(*) FROM metrics WHERE run_id=" + rb + per_epoch),
             scalar("SELECT count(*) FROM metrics WHERE run_id=" + ra + per_epoch));
-  EXPECT_EQ(scalar("SELECT count(*) FROM metrics x JOIN metrics y ON x.epoch = y.epoch AND x.split = y.split "
-                   "AND x.name = y.name AND x.value = y.value WHERE x.run_id=" + ra + " AND y.run_id=" + rb +
-                   " AND x.epoch >= 0"),
+  EXPECT_EQ(scalar("SELECT count(*) FROM metrics x JOIN metrics y ON x.epoch = y.epoch AND x.split "
+                   "= y.split "
+                   "AND x.name = y.name AND x.value = y.value WHERE x.run_id=" +
+                   ra + " AND y.run_id=" + rb + " AND x.epoch >= 0"),
             scalar("SELECT count(*) FROM metrics WHERE run_id=" + ra + per_epoch));
   EXPECT_EQ(scalar("SELECT count(*) FROM predictions WHERE run_id=" + rb), 4);
 }

@@ -25,8 +25,9 @@ class ConcurrencyTest : public testing::TempDirTest {};
 // Forks kChildren processes, child i running child(i) and exiting with what it returns, then
 // waits for them all: success when every one exited 0, else each failure with what its
 // error_file(i) says.
-::testing::AssertionResult run_children(const std::function<int(int)>& child,
-                                        const std::function<std::filesystem::path(int)>& error_file) {
+::testing::AssertionResult run_children(
+    const std::function<int(int)>& child,
+    const std::function<std::filesystem::path(int)>& error_file) {
   std::vector<pid_t> pids;
   for (int i = 0; i < kChildren; ++i) {
     const pid_t pid = fork();
@@ -39,7 +40,8 @@ class ConcurrencyTest : public testing::TempDirTest {};
     int status = 0;
     if (waitpid(pids[i], &status, 0) != pids[i] || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       if (result) result = ::testing::AssertionFailure();
-      result << "child " << i << " (status " << status << "): " << testing::read_file(error_file(i)) << "; ";
+      result << "child " << i << " (status " << status << "): " << testing::read_file(error_file(i))
+             << "; ";
     }
   }
   return result;
@@ -84,13 +86,15 @@ TEST_F(ConcurrencyTest, ForkedWritersAppendAndClaimWithoutLossOrDuplicates) {
   }  // closed before fork: SQLite connections must not cross fork()
 
   EXPECT_TRUE(run_children(
-      [&](int i) { return child_main(db_path, sweep, metric_run, i, path("claims" + std::to_string(i))); },
+      [&](int i) {
+        return child_main(db_path, sweep, metric_run, i, path("claims" + std::to_string(i)));
+      },
       [&](int i) { return path("claims" + std::to_string(i) + ".error"); }));
 
   ResultStore store(db_path);
-  EXPECT_EQ(count(store, "SELECT count(*) FROM metrics WHERE run_id = " +
-                             std::to_string(metric_run)),
-            kChildren * kMetricsPerChild);
+  EXPECT_EQ(
+      count(store, "SELECT count(*) FROM metrics WHERE run_id = " + std::to_string(metric_run)),
+      kChildren * kMetricsPerChild);
   for (int i = 0; i < kChildren; ++i)
     EXPECT_EQ(count(store, "SELECT count(DISTINCT epoch) FROM metrics WHERE split = 'child" +
                                std::to_string(i) + "'"),

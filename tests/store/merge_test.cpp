@@ -10,8 +10,8 @@
 namespace pgd::store {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::count;
+using ::testing::HasSubstr;
 using testing::scalar;
 
 class MergeTest : public testing::TempDirTest {
@@ -61,8 +61,9 @@ TEST_F(MergeTest, TwoShardsMergeIntoTheirUnionAndRemergingAddsNothing) {
   EXPECT_EQ(count(all, "SELECT count(*) FROM metrics"), 8);
   EXPECT_EQ(count(all, "SELECT count(*) FROM measurements"), 4);
   EXPECT_EQ(count(all, "SELECT count(*) FROM predictions"), 8);
-  EXPECT_EQ(scalar(all, "SELECT value FROM metrics m JOIN runs r ON r.id = m.run_id "
-                        "WHERE r.cell = 3 AND m.epoch = 1"),
+  EXPECT_EQ(scalar(all,
+                   "SELECT value FROM metrics m JOIN runs r ON r.id = m.run_id "
+                   "WHERE r.cell = 3 AND m.epoch = 1"),
             "0.56");
 
   for (const char* shard : {"a.db", "b.db"}) {
@@ -87,8 +88,9 @@ TEST_F(MergeTest, DifferentFinishedResultsAreConflictsAndOursAreKept) {
   EXPECT_THAT(r.conflict_details[0], HasSubstr("sweep 'sweep'"));
   EXPECT_THAT(r.conflict_details[0], HasSubstr("cell 0"));
   EXPECT_THAT(r.conflict_details[0], HasSubstr("h0"));
-  EXPECT_EQ(scalar(all, "SELECT value FROM metrics m JOIN runs r ON r.id = m.run_id "
-                        "WHERE r.cell = 0 AND m.epoch = 0"),
+  EXPECT_EQ(scalar(all,
+                   "SELECT value FROM metrics m JOIN runs r ON r.id = m.run_id "
+                   "WHERE r.cell = 0 AND m.epoch = 0"),
             "0.5");
 }
 
@@ -168,7 +170,8 @@ TEST_F(MergeTest, SnapshotsOfAShardMergedInAnyOrderConvergeOnItsLastState) {
     for (const auto& row : x.query("SELECT r.cell, r.status, r.attempts, r.owner, "
                                    "group_concat(m.epoch || ':' || m.value, ',') "
                                    "FROM runs r LEFT JOIN metrics m ON m.run_id = r.id "
-                                   "GROUP BY r.id ORDER BY r.cell").rows) {
+                                   "GROUP BY r.id ORDER BY r.cell")
+                               .rows) {
       for (const auto& v : row) out += v.value_or("NULL") + "|";
       out += "\n";
     }

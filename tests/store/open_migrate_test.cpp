@@ -11,8 +11,8 @@ namespace pgd::store {
 namespace {
 
 using ::testing::AllOf;
-using ::testing::HasSubstr;
 using testing::count;
+using ::testing::HasSubstr;
 using testing::scalar;
 
 class OpenMigrateTest : public testing::TempDirTest {};
@@ -34,7 +34,8 @@ std::string store_error(F&& f) {
 int next_version() { return ResultStore::schema_version() + 1; }
 std::vector<detail::Migration> with_next() {
   auto list = detail::migrations();
-  list.push_back({next_version(), "test: a note on runs", "ALTER TABLE runs ADD COLUMN note TEXT DEFAULT 'n';"});
+  list.push_back({next_version(), "test: a note on runs",
+                  "ALTER TABLE runs ADD COLUMN note TEXT DEFAULT 'n';"});
   return list;
 }
 
@@ -49,13 +50,15 @@ TEST_F(OpenMigrateTest, FreshFileGetsLatestSchemaAndPragmas) {
   EXPECT_EQ(std::stoll(scalar(store, "PRAGMA busy_timeout")), detail::kBusyTimeoutMs);
   for (const char* table : {"sweeps", "runs", "metrics", "predictions", "measurements"})
     EXPECT_EQ(count(store, std::string("SELECT count(*) FROM sqlite_master WHERE type='table' "
-                                       "AND name='") + table + "'"),
+                                       "AND name='") +
+                               table + "'"),
               1)
         << table;
   for (const char* index :
        {"metrics_by_run", "predictions_by_run", "measurements_by_run", "runs_by_sweep_status"})
     EXPECT_EQ(count(store, std::string("SELECT count(*) FROM sqlite_master WHERE type='index' "
-                                       "AND name='") + index + "'"),
+                                       "AND name='") +
+                               index + "'"),
               1)
         << index;
 }
@@ -89,11 +92,12 @@ TEST_F(OpenMigrateTest, VersionOneDatabaseOpens) {
     detail::Db db(path("v1.db"), true);
     detail::apply_migrations(db, {detail::migrations().front()});
     EXPECT_EQ(detail::read_user_version(db), 1);
-    db.exec("INSERT INTO sweeps (name, spec, spec_hash) VALUES ('old', '{}', 's');"
-            "INSERT INTO runs (sweep_id, cell, config, config_hash, status) "
-            "VALUES (1, 0, '{\"a\":1}', 'h0', 'done');"
-            "INSERT INTO runs (sweep_id, cell, config, config_hash, status, started_at) "
-            "VALUES (1, 1, '{}', 'h1', 'failed', '2026-01-01T00:00:00.000Z');");
+    db.exec(
+        "INSERT INTO sweeps (name, spec, spec_hash) VALUES ('old', '{}', 's');"
+        "INSERT INTO runs (sweep_id, cell, config, config_hash, status) "
+        "VALUES (1, 0, '{\"a\":1}', 'h0', 'done');"
+        "INSERT INTO runs (sweep_id, cell, config, config_hash, status, started_at) "
+        "VALUES (1, 1, '{}', 'h1', 'failed', '2026-01-01T00:00:00.000Z');");
   }
   ResultStore store(path("v1.db"));
   EXPECT_EQ(store.user_version(), ResultStore::schema_version());
@@ -136,9 +140,7 @@ TEST_F(OpenMigrateTest, MigrationListMustBeInOrder) {
 }
 
 TEST_F(OpenMigrateTest, FailingMigrationRollsBackAndNamesVersion) {
-  {
-    ResultStore store(path("bad.db"));
-  }
+  { ResultStore store(path("bad.db")); }
   detail::Db db(path("bad.db"), false);
   auto list = detail::migrations();
   list.push_back({static_cast<int>(list.size()) + 1, "broken", "CREATE TABLE runs (x);"});
@@ -162,10 +164,12 @@ TEST_F(OpenMigrateTest, NewerDatabaseIsRejectedWithBothVersions) {
 
 TEST_F(OpenMigrateTest, NonDatabaseFileIsRejectedAndLeftUntouched) {
   std::string text;
-  for (int i = 0; i < 200; ++i) text += "this is a CSV file, not a database," + std::to_string(i) + "\n";
+  for (int i = 0; i < 200; ++i)
+    text += "this is a CSV file, not a database," + std::to_string(i) + "\n";
   testing::write_file(path("notes.csv"), text);
   const std::string msg = store_error([&] { ResultStore store(path("notes.csv")); });
-  EXPECT_THAT(msg, AllOf(HasSubstr(path("notes.csv").string()), HasSubstr("not a SQLite database")));
+  EXPECT_THAT(msg,
+              AllOf(HasSubstr(path("notes.csv").string()), HasSubstr("not a SQLite database")));
   EXPECT_EQ(testing::read_file(path("notes.csv")), text);
   EXPECT_FALSE(std::filesystem::exists(path("notes.csv-wal")));
   EXPECT_FALSE(std::filesystem::exists(path("notes.csv-journal")));
@@ -185,8 +189,7 @@ TEST_F(OpenMigrateTest, ForeignSqliteDatabaseIsRejected) {
 TEST_F(OpenMigrateTest, UnwritablePathsAreRejectedByName) {
   testing::write_file(path("plain_file"), "x");
   const auto under_file = path("plain_file") / "sub" / "r.db";
-  EXPECT_THAT(store_error([&] { ResultStore store(under_file); }),
-              HasSubstr(under_file.string()));
+  EXPECT_THAT(store_error([&] { ResultStore store(under_file); }), HasSubstr(under_file.string()));
   std::filesystem::create_directories(path("a_folder"));
   EXPECT_THAT(store_error([&] { ResultStore store(path("a_folder")); }),
               HasSubstr(path("a_folder").string()));

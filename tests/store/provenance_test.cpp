@@ -48,7 +48,8 @@ TEST_F(ProvenanceTest, DirtyFlagFollowsTheWorkingTree) {
   const std::string git = "git -C '" + repo + "' -c user.name=t -c user.email=t@t ";
   ASSERT_EQ(std::system(("git init -q '" + repo + "' >/dev/null 2>&1").c_str()), 0);
   testing::write_file(dir_ / "repo" / "a.txt", "1");
-  ASSERT_EQ(std::system((git + "add a.txt && " + git + "commit -qm one >/dev/null 2>&1").c_str()), 0);
+  ASSERT_EQ(std::system((git + "add a.txt && " + git + "commit -qm one >/dev/null 2>&1").c_str()),
+            0);
   const Provenance clean = collect_provenance(dir_ / "repo");
   EXPECT_THAT(clean.git_commit, ::testing::MatchesRegex("[0-9a-f]{40}"));
   EXPECT_FALSE(clean.git_dirty);

@@ -69,8 +69,8 @@ class ReadmeRecipesTest : public testing::TempDirTest {
       store_->add_measurement(r->id, "parameters", 23.5e6, "count");
       store_->finish_run(r->id, "done");
     }
-    blocks_ = sql_blocks(testing::read_file(std::filesystem::path(PATCHGD_SOURCE_DIR) /
-                                            "results" / "README.md"));
+    blocks_ = sql_blocks(
+        testing::read_file(std::filesystem::path(PATCHGD_SOURCE_DIR) / "results" / "README.md"));
   }
   void TearDown() override {
     store_.reset();

@@ -11,8 +11,8 @@
 namespace pgd::store {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::count;
+using ::testing::HasSubstr;
 using testing::scalar;
 
 class RunsTest : public testing::TempDirTest {
@@ -84,7 +84,8 @@ TEST_F(RunsTest, EnsureRunOfUnknownSweepNamesIt) {
 TEST_F(RunsTest, ClaimTakesLowestCellAndRecordsOwnerAndProvenance) {
   const int64_t sweep = store_->ensure_sweep("s", "s.yaml", {}, "sh");
   // Inserted out of order: claims follow the cell, not the insertion.
-  for (int cell : {2, 0, 1}) store_->ensure_run(sweep, cell, {{"c", cell}}, "h" + std::to_string(cell), cell);
+  for (int cell : {2, 0, 1})
+    store_->ensure_run(sweep, cell, {{"c", cell}}, "h" + std::to_string(cell), cell);
   for (int expected = 0; expected < 3; ++expected) {
     const auto r = store_->claim_next(sweep, "host:42", prov_, false);
     ASSERT_TRUE(r);
@@ -239,7 +240,8 @@ TEST_F(RunsTest, ReplacedPredictionsKeepOnlyTheLastSetOfThatSplit) {
   store_->replace_predictions(run, "val", {{"a", 1, 1}, {"b", 2, 2}});
   EXPECT_EQ(count(*store_, "SELECT count(*) FROM predictions WHERE split = 'val'"), 2);
   EXPECT_EQ(scalar(*store_, "SELECT predicted FROM predictions WHERE sample_id = 'a'"), "1");
-  EXPECT_EQ(count(*store_, "SELECT count(*) FROM predictions WHERE split = 'train'"), 1);  // other split kept
+  EXPECT_EQ(count(*store_, "SELECT count(*) FROM predictions WHERE split = 'train'"),
+            1);  // other split kept
   EXPECT_THROW(store_->replace_predictions(run + 100, "val", {{"a", 1, 1}}), StoreError);
   EXPECT_EQ(count(*store_, "SELECT count(*) FROM predictions WHERE split = 'val'"), 2);
 }
@@ -248,8 +250,7 @@ TEST_F(RunsTest, MeasurementsRoundTrip) {
   const int64_t run = store_->start_single_run({}, "h", 0, "o", prov_);
   store_->add_measurement(run, "peak_memory", 3.5e9, "bytes");
   store_->add_measurement(run, "train_latency_ms", 12.75, "ms");
-  const QueryResult r =
-      store_->query("SELECT name, value, unit FROM measurements ORDER BY name");
+  const QueryResult r = store_->query("SELECT name, value, unit FROM measurements ORDER BY name");
   ASSERT_EQ(r.rows.size(), 2u);
   EXPECT_EQ(r.rows[0][0], "peak_memory");
   EXPECT_DOUBLE_EQ(std::stod(*r.rows[0][1]), 3.5e9);
@@ -258,8 +259,9 @@ TEST_F(RunsTest, MeasurementsRoundTrip) {
 }
 
 TEST_F(RunsTest, QueryReturnsLastResultAndReportsErrorsWithStatement) {
-  const QueryResult r = store_->query("CREATE TEMP TABLE t (a, b); INSERT INTO t VALUES (1, NULL);"
-                                      " SELECT a, b FROM t; -- trailing comment");
+  const QueryResult r = store_->query(
+      "CREATE TEMP TABLE t (a, b); INSERT INTO t VALUES (1, NULL);"
+      " SELECT a, b FROM t; -- trailing comment");
   EXPECT_EQ(r.columns, (std::vector<std::string>{"a", "b"}));
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.rows[0][0], "1");
