@@ -4,6 +4,7 @@
 BUILD    ?= build
 JOBS     ?= 2
 DB       ?= results/results.db
+REPORT   ?= results/out/report
 PATCHGD  := $(BUILD)/harness/cli/patchgd
 SWEEPS   := ultramnist panda latency ablation-sampling ablation-accumulation ablation-head memory-scaling
 # `make reproduce`: the default scale, a real (small) experiment on the needle task. Training
@@ -19,7 +20,7 @@ CMAKE_FLAGS ?=
 export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: all deps deps-slurm configure build test test-slurm reproduce reproduce-smoke reproduce-mini \
-        reproduce-paper tables plots bench clean help test-asan
+        reproduce-paper tables plots report bench clean help test-asan
 
 all: build
 
@@ -30,6 +31,7 @@ help:
 	@echo "make reproduce-mini   the CPU-sized comparison (about 2 hours on 2 cores)"
 	@echo "make reproduce-paper  the paper's settings (needs CUDA and the datasets)"
 	@echo "make table-NAME       one table from $(DB)   make bench   benchmarks into $(DB)"
+	@echo "make report           one HTML page of $(DB): $(REPORT)/index.html"
 	@echo "make test-slurm       the Slurm path against a real slurmctld + slurmd on localhost (root)"
 
 deps:
@@ -56,8 +58,9 @@ test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 600
 
 # The README's main job: the default-scale sweeps (a task that needs resolution, 3 seeds per
-# cell), then tables, plots and a verdict per claim of the paper. A sweep whose runs fail does
-# not stop the others; the target fails at the end if any did.
+# cell), then tables, plots, a verdict per claim of the paper and the HTML report, whose path
+# is the last line printed. A sweep whose runs fail does not stop the others; the target fails
+# at the end if any did.
 reproduce: build
 	@set -u; rc=0; start=$$(date +%s); \
 	for s in $(DEFAULT_TRAINING_SWEEPS); do \
@@ -74,6 +77,7 @@ reproduce: build
 	$(PATCHGD) plot --db $(DB) --out results/out/plots || rc=$$?; \
 	$(PATCHGD) claims --db $(DB) --scale default --out results/out/claims.md || rc=$$?; \
 	echo "tables: results/out/tables  claims: results/out/claims.md  plots: results/out/plots  database: $(DB)"; \
+	$(PATCHGD) report --db $(DB) --scale default --out $(REPORT) || rc=$$?; \
 	exit $$rc
 
 reproduce-smoke reproduce-mini: reproduce-%: build
@@ -85,12 +89,14 @@ reproduce-smoke reproduce-mini: reproduce-%: build
 	$(PATCHGD) tables --db $(DB) --scale $* --format md,latex,csv --out results/out/tables
 	$(PATCHGD) plot --db $(DB) --out results/out/plots
 	@echo "tables: results/out/tables  plots: results/out/plots  database: $(DB)"
+	@$(PATCHGD) report --db $(DB) --scale $* --out $(REPORT)
 
 reproduce-paper: build
 	@$(PATCHGD) check-paper || { echo "reproduce-paper needs a CUDA build of LibTorch and the PANDA data (see README)"; exit 2; }
 	@set -e; for s in $(SWEEPS); do $(PATCHGD) sweep experiments/sweeps/$$s.yaml scale=paper device=cuda --resume --db $(DB); done
 	$(PATCHGD) tables --db $(DB) --scale paper --format md,latex,csv --out results/out/tables
 	$(PATCHGD) plot --db $(DB) --out results/out/plots
+	@$(PATCHGD) report --db $(DB) --scale paper --out $(REPORT)
 
 table-%: build
 	$(PATCHGD) tables --db $(DB) --table $* --format md,latex,csv --out results/out/tables
@@ -100,6 +106,10 @@ tables: build
 
 plots: build
 	$(PATCHGD) plot --db $(DB) --out results/out/plots
+
+# One static HTML page of the database (every run; `make report SCALE=default` for one scale).
+report: build
+	@$(PATCHGD) report --db $(DB) $(if $(SCALE),--scale $(SCALE)) --out $(REPORT)
 
 # Benchmarks: Google Benchmark JSON under results/bench, loaded into the database.
 BENCH_FILTER ?= .

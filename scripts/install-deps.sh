@@ -6,7 +6,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 debs=(libtorch-dev libopenblas0-openmp libgtest-dev libgmock-dev libbenchmark-dev libcxxopts-dev
       libsqlite3-dev sqlite3 libboost-dev libboost-filesystem-dev libyaml-cpp-dev nlohmann-json3-dev
       libtiff-dev libopenslide-dev zlib1g-dev gnuplot-nox cmake ninja-build pkg-config g++ make
-      ccache)
+      ccache
+      # The report's browser test (tests/browser): headless Chromium and a font it can draw with.
+      chromium fonts-dejavu-core)
 
 # `install-deps.sh slurm`: Slurm's controller, node daemon, client and munge (make test-slurm).
 if [ "${1:-}" = slurm ]; then

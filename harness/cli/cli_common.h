@@ -52,6 +52,7 @@ int cmd_query(int argc, char** argv);
 int cmd_tables(int argc, char** argv);
 int cmd_plot(int argc, char** argv);
 int cmd_claims(int argc, char** argv);
+int cmd_report(int argc, char** argv);
 int cmd_models(int argc, char** argv);
 int cmd_data(int argc, char** argv);
 int cmd_merge(int argc, char** argv);

@@ -28,6 +28,8 @@ const std::map<std::string, std::pair<pgd::cli::Command, const char*>>& commands
       {"claims",
        {cmd_claims,
         "judge the paper's claims from the database: patchgd claims [--scale S] [--out FILE.md]"}},
+      {"report",
+       {cmd_report, "one HTML page of the database: patchgd report [--scale S] [--out DIR]"}},
       {"plot",
        {cmd_plot,
         "plots with gnuplot: patchgd plot [--out DIR] [--which all|curves|memory-cap|resolution]"}},

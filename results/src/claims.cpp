@@ -481,7 +481,14 @@ std::vector<ClaimResult> evaluate_claims(const store::ResultStore& db,
 
 namespace {
 
-std::string estimate_text(const ClaimResult& r) {
+std::string cell(std::string s) {
+  for (size_t i = 0; (i = s.find('|', i)) != std::string::npos; i += 2) s.replace(i, 1, "\\|");
+  return s;
+}
+
+}  // namespace
+
+std::string claim_estimate_text(const ClaimResult& r) {
   const ClaimSpec& c = r.spec;
   if (r.n_a == 0 && r.n_b == 0) return "—";
   const bool percent = c.value.format == "percent";
@@ -505,13 +512,6 @@ std::string estimate_text(const ClaimResult& r) {
   return "—";
 }
 
-std::string cell(std::string s) {
-  for (size_t i = 0; (i = s.find('|', i)) != std::string::npos; i += 2) s.replace(i, 1, "\\|");
-  return s;
-}
-
-}  // namespace
-
 std::string claims_markdown(const std::vector<ClaimResult>& results, const std::string& db_path) {
   std::string md = "# The paper's claims, judged from " + db_path + "\n\n";
   md +=
@@ -529,8 +529,8 @@ std::string claims_markdown(const std::vector<ClaimResult>& results, const std::
     md += "| " + cell(r.spec.claim) +
           (r.spec.source.empty() ? "" : " (" + cell(r.spec.source) + ")") + " | " +
           (r.scale.empty() ? "—" : r.scale) + " | **" + verdict_name(r.verdict) + "** | " +
-          cell(estimate_text(r)) + " | " + cell(r.evidence.empty() ? "—" : r.evidence) + " | " +
-          cell(r.reason) + " |\n";
+          cell(claim_estimate_text(r)) + " | " + cell(r.evidence.empty() ? "—" : r.evidence) +
+          " | " + cell(r.reason) + " |\n";
   }
   return md;
 }

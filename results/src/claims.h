@@ -77,6 +77,10 @@ std::vector<ClaimResult> evaluate_claims(const store::ResultStore& db,
                                          const std::vector<ClaimSpec>& claims,
                                          const std::string& scale);
 
+// The estimate with its interval in the claim's units, e.g. "+7.2 [+5.2, +9.1] points",
+// "4.86× [4.50, 5.25]"; "—" when there are no runs.
+std::string claim_estimate_text(const ClaimResult& result);
+
 // A Markdown report: one table row per claim (verdict, estimate with interval, evidence).
 std::string claims_markdown(const std::vector<ClaimResult>& results, const std::string& db_path);
 

@@ -19,6 +19,15 @@ std::string to_markdown(const Grid& grid);
 std::string to_latex(const Grid& grid);
 std::string to_csv(const Grid& grid);
 
+// The pieces every writer shares (the HTML report's too): the caption (title, scale, image
+// sides, sweeps); the labels stacked above one printed column, outermost first; a cell's printed
+// text.
+std::string table_caption(const Grid& grid);
+std::vector<std::string> header_stack(const Grid& grid, const GridColumn& col);
+std::string cell_text(const Grid& grid, std::size_t row, const GridColumn& col);
+// The note under a table: how to read its cells (and the paper column, when shown).
+std::string table_note(const Grid& grid);
+
 // Escapes LaTeX specials and maps the Unicode our labels and cells use (±, —, ², ζ, ...).
 std::string latex_escape(const std::string& text);
 

@@ -89,6 +89,30 @@ std::string render_table(const store::ResultStore& db, const std::string& table,
 std::vector<fs::path> render_tables(const store::ResultStore& db, const TableOptions& opt) {
   const std::vector<std::string> formats = opt.formats.empty() ? table_formats() : opt.formats;
   check_formats(formats);
+  const std::vector<Grid> grids = table_grids(db, opt);
+  if (opt.out_dir.empty()) throw std::runtime_error("render_tables: out_dir is empty");
+  std::error_code ec;
+  fs::create_directories(opt.out_dir, ec);
+  if (ec)
+    throw std::runtime_error("render_tables: cannot create " + opt.out_dir.string() + ": " +
+                             ec.message());
+
+  std::vector<fs::path> written;
+  for (const Grid& g : grids) {
+    for (const auto& f : formats) {
+      const fs::path file =
+          opt.out_dir / (g.tmpl.name + "-" + file_safe(g.scale) + format_extension(f));
+      std::ofstream out(file, std::ios::binary);
+      out << write_grid(g, f);
+      out.close();
+      if (!out) throw std::runtime_error("render_tables: cannot write " + file.string());
+      written.push_back(file);
+    }
+  }
+  return written;
+}
+
+std::vector<Grid> table_grids(const store::ResultStore& db, const TableOptions& opt) {
   const fs::path dir = templates_dir_of(opt);
   std::vector<TableTemplate> templates;
   if (opt.table.empty()) {
@@ -99,29 +123,13 @@ std::vector<fs::path> render_tables(const store::ResultStore& db, const TableOpt
   }
   const auto reference = read_paper_reference(reference_of(opt));
   const auto sweeps = load_sweeps(db);
-
-  if (opt.out_dir.empty()) throw std::runtime_error("render_tables: out_dir is empty");
-  std::error_code ec;
-  fs::create_directories(opt.out_dir, ec);
-  if (ec)
-    throw std::runtime_error("render_tables: cannot create " + opt.out_dir.string() + ": " +
-                             ec.message());
-
-  std::vector<fs::path> written;
+  std::vector<Grid> grids;
   for (const auto& t : templates) {
-    const Prepared p = prepare(db, sweeps, t, opt, reference);
-    if (opt.table.empty() && !p.has_sweeps) continue;  // nothing ran for it: no file, not an error
-    for (const auto& f : formats) {
-      const fs::path file =
-          opt.out_dir / (t.name + "-" + file_safe(p.grid.scale) + format_extension(f));
-      std::ofstream out(file, std::ios::binary);
-      out << write_grid(p.grid, f);
-      out.close();
-      if (!out) throw std::runtime_error("render_tables: cannot write " + file.string());
-      written.push_back(file);
-    }
+    Prepared p = prepare(db, sweeps, t, opt, reference);
+    if (opt.table.empty() && !p.has_sweeps) continue;  // nothing ran for it: not an error
+    grids.push_back(std::move(p.grid));
   }
-  return written;
+  return grids;
 }
 
 }  // namespace pgd::results

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/store/result_store.h"
+#include "results/src/table_grid.h"
 #include "results/src/unknown_name_error.h"
 
 namespace pgd::results {
@@ -31,6 +32,10 @@ std::vector<std::string> table_names(const TableOptions& opt);
 // the valid formats for an unknown format, and the file for an unwritable output.
 std::vector<std::filesystem::path> render_tables(const store::ResultStore& db,
                                                  const TableOptions& opt);
+
+// The tables render_tables writes, laid out but not written (for the HTML report): the same
+// choice of templates, sweeps and scale. Throws as render_tables does for an unknown table.
+std::vector<Grid> table_grids(const store::ResultStore& db, const TableOptions& opt);
 
 // One table as text, for printing. `format` is md, latex or csv; opt.table and opt.formats are
 // ignored.
