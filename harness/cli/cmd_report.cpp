@@ -59,11 +59,13 @@ int cmd_report(int argc, char** argv) {
     ro.db_label = std::filesystem::absolute(existing_db(r)).lexically_normal().string();
     ro.claims = claims_from(r["claims"].as<std::string>());
     store::ResultStore db(ro.db_label);
+    std::filesystem::path page;
     try {
-      std::cout << "report: " << results::write_report(db, ro).string() << "\n";
+      page = results::write_report(db, ro);
     } catch (const results::UnknownNameError& e) {
       throw UsageError(std::string("--scale: ") + e.what());  // the only name the report takes
     }
+    std::cout << "report: " << page.string() << "\n";
     return 0;
   });
 }
