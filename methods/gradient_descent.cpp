@@ -4,10 +4,20 @@
 
 #include <torch/torch.h>
 
+#include "methods/activation_checkpoint.h"
 #include "methods/method_factory.h"
 
 namespace pgd::methods {
 namespace {
+
+int64_t gd_input_side(const MethodOptions& options, const MethodContext& ctx) {
+  const int64_t size = options.gd.input_size;
+  if (size < 0 || size > ctx.image_size)
+    throw std::invalid_argument("GD: input size " + std::to_string(size) + " is outside 1.." +
+                                std::to_string(ctx.image_size) +
+                                " (the image side), or 0 for the image as it is");
+  return size > 0 ? size : ctx.image_size;
+}
 
 Network build_gd_network(const MethodOptions& options, const MethodContext& ctx) {
   if (options.classifier == GdClassifier::Pooled) {
@@ -17,7 +27,7 @@ Network build_gd_network(const MethodOptions& options, const MethodContext& ctx)
   }
   auto backbone = make_configured_backbone(options.backbone, ctx,
                                            backbones::BackboneMode::FeatureMap, /*out_dim=*/0);
-  const int64_t side = feature_map_side(ctx.image_size, backbone->output_stride());
+  const int64_t side = feature_map_side(gd_input_side(options, ctx), backbone->output_stride());
   auto head = make_latent_head_options(options.head, backbone->feature_channels(), ctx.num_classes,
                                        side, side);
   return Network(backbone, LatentHead(head));
@@ -32,7 +42,9 @@ int64_t feature_map_side(int64_t image_size, int64_t output_stride) {
 }
 
 GradientDescent::GradientDescent(const MethodOptions& options, const MethodContext& ctx)
-    : NetworkMethod(options, ctx, build_gd_network(options, ctx)) {
+    : NetworkMethod(options, ctx, build_gd_network(options, ctx)),
+      input_side_(gd_input_side(options, ctx)),
+      checkpoint_(options.gd.checkpoint) {
   set_micro_batch(options.micro_batch);
 }
 
@@ -41,8 +53,21 @@ void GradientDescent::set_micro_batch(int64_t micro_batch) {
   micro_batch_ = micro_batch;
 }
 
-torch::Tensor GradientDescent::forward(const torch::Tensor& x) {
-  auto out = network_->backbone->forward(in_model_layout(x));
+torch::Tensor GradientDescent::forward(const torch::Tensor& images) {
+  // Area resize: each output pixel the mean of the input pixels it covers (adaptive average
+  // pooling is PyTorch's "area" interpolation).
+  const bool resize = images.size(2) != input_side_ || images.size(3) != input_side_;
+  auto x = in_model_layout(resize ? torch::adaptive_avg_pool2d(images, {input_side_, input_side_})
+                                  : images);
+  torch::Tensor out;
+  if (checkpoint_ == GdCheckpoint::Off) {
+    out = network_->backbone->forward(x);
+  } else {
+    const auto granularity = checkpoint_ == GdCheckpoint::Stages
+                                 ? backbones::SegmentGranularity::Stages
+                                 : backbones::SegmentGranularity::Blocks;
+    out = checkpointed_forward(*network_->backbone, granularity, x);
+  }
   return network_->head.is_empty() ? out : network_->head->forward(out);
 }
 

@@ -3,7 +3,9 @@
 // (method.classifier=pooled) or with the PatchGD latent head over its final feature map
 // (method.classifier=head, the default, as in the paper's appendix). Gradient accumulation over
 // micro-batches of train.micro_batch images lets large images train at batch sizes that do not
-// fit at once.
+// fit at once. Two more standard ways to fit a memory budget: activation checkpointing of the
+// backbone (method.checkpoint), and training at a reduced resolution (method.input_size: each
+// image area-resized before the backbone, at training and at prediction alike).
 #include <cstdint>
 #include <string>
 
@@ -15,8 +17,9 @@ namespace pgd::methods {
 
 class GradientDescent : public NetworkMethod {
  public:
-  // Reads options.classifier, micro_batch, backbone, head (classifier = head), optimizer,
-  // schedule, freeze_bn, memory_format, seed.
+  // Reads options.classifier, micro_batch, gd, backbone, head (classifier = head), optimizer,
+  // schedule, freeze_bn, memory_format, seed. Throws std::invalid_argument for an input_size
+  // larger than ctx.image_size.
   GradientDescent(const MethodOptions& options, const MethodContext& ctx);
 
   std::string name() const override { return "gd"; }
@@ -32,6 +35,8 @@ class GradientDescent : public NetworkMethod {
   TrainStepResult accumulate_gradients(const torch::Tensor& images, const torch::Tensor& labels);
 
   int64_t micro_batch() const { return micro_batch_; }
+  // The side the backbone sees (method.input_size, or the image's).
+  int64_t input_side() const { return input_side_; }
   // Images per forward/backward from now on (0 = the whole batch).
   void set_micro_batch(int64_t micro_batch);
 
@@ -40,10 +45,13 @@ class GradientDescent : public NetworkMethod {
   void calibration_forward(const torch::Tensor& images) override;
 
  private:
-  // x: b×3×S×S float → logits b×classes
+  // x: b×3×S×S float → logits b×classes (resized to input_side_, checkpointed when asked and
+  // grad mode is on)
   torch::Tensor forward(const torch::Tensor& x);
 
   int64_t micro_batch_ = 0;  // 0 = the whole batch
+  int64_t input_side_ = 0;
+  GdCheckpoint checkpoint_ = GdCheckpoint::Off;
 };
 
 // Side of a backbone's final feature map for an S×S input: every stride-2 stage of ResNet and

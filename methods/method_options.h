@@ -17,6 +17,10 @@ enum class MemoryFormatChoice { Auto, Contiguous, ChannelsLast };
 // or the backbone's own pooled fully connected layer.
 enum class GdClassifier { Head, Pooled };
 
+// GD's activation checkpointing: none, one recomputed segment per backbone stage, or per block
+// (backbones::SegmentGranularity).
+enum class GdCheckpoint { Off, Stages, Blocks };
+
 struct BackboneSpec {
   std::string name;                    // resnet18 | resnet34 | resnet50 | mobilenetv2
   double width = 1.0;                  // channel multiplier
@@ -50,6 +54,18 @@ struct PatchGdOptions {
   int64_t grad_accum_steps = 0;  // ε; 0 = ζ (one optimizer step per batch)
   bool fill_bn_train = true;     // BatchNorm mode while filling Z: train (reference) or eval
   int64_t eval_chunk = 0;        // positions per encoder call at inference; 0 = k
+  // Patches per backbone call in training (the fill and the inner step's re-encoding), 0 = all
+  // B·k of an inner iteration at once. When set, the inner step encodes its patches chunk by
+  // chunk without a graph, runs the head forward and backward once for dL/dZ at the k positions,
+  // then recomputes each chunk with gradients and backpropagates its slice, so memory follows
+  // the chunk, not B·k.
+  int64_t inner_chunk = 0;
+};
+
+// GD only.
+struct GdOptions {
+  GdCheckpoint checkpoint = GdCheckpoint::Off;
+  int64_t input_size = 0;  // side each image is area-resized to before the backbone; 0 = as is
 };
 
 struct MethodOptions {
@@ -63,6 +79,7 @@ struct MethodOptions {
   uint64_t seed = 0;       // the method's own generator (PatchGD's patch orders)
   GdClassifier classifier = GdClassifier::Head;  // GD only
   int64_t micro_batch = 0;  // GD: images per forward/backward, 0 = the whole batch
+  GdOptions gd;             // GD only
   PatchGdOptions patchgd;   // PatchGD only
 };
 

@@ -38,6 +38,8 @@ PatchGdSettings make_patchgd_settings(const MethodOptions& options, int64_t imag
   s.plan = make_sampling_plan(s.grid * s.grid, o.sampling_fraction, o.grad_accum_steps);
   s.fill_bn_train = o.fill_bn_train;
   s.eval_chunk = o.eval_chunk;
+  if (o.inner_chunk < 0) throw std::invalid_argument("PatchGD: negative inner chunk");
+  s.inner_chunk = o.inner_chunk;
   return s;
 }
 
@@ -63,14 +65,66 @@ std::vector<torch::Tensor> PatchGradientDescent::shuffled_chunks() {
   return split_positions(permutation().to(device_), settings_.plan.k);
 }
 
-torch::Tensor PatchGradientDescent::encode(const torch::Tensor& images,
-                                           const torch::Tensor& positions) {
-  auto patches = gather_patches(images, positions, settings_.patch_size);  // (B·k)×3×p×p
+std::vector<std::pair<int64_t, int64_t>> PatchGradientDescent::row_chunks(int64_t rows) const {
+  const int64_t chunk = settings_.inner_chunk > 0 ? settings_.inner_chunk : rows;
+  std::vector<std::pair<int64_t, int64_t>> chunks;
+  for (int64_t start = 0; start < rows; start += chunk)
+    chunks.emplace_back(start, std::min(chunk, rows - start));
+  // A last chunk of one patch joins the one before: train-mode BatchNorm cannot normalise a
+  // single 1×1 map (ResNet's last stage at p = 32).
+  if (chunks.size() > 1 && chunks.back().second == 1) {
+    chunks.pop_back();
+    ++chunks.back().second;
+  }
+  return chunks;
+}
+
+torch::Tensor PatchGradientDescent::encode_rows(const torch::Tensor& images,
+                                                const torch::Tensor& positions, int64_t start,
+                                                int64_t count) {
+  const int64_t rows = images.size(0) * positions.size(0);
+  auto patches = start == 0 && count == rows
+                     ? gather_patches(images, positions, settings_.patch_size)  // (B·k)×3×p×p
+                     : gather_patch_rows(images, positions, settings_.patch_size, start, count);
   auto encodings = network_->backbone->forward(in_model_layout(patches));
   TORCH_CHECK(encodings.dim() == 2 && encodings.size(1) == settings_.latent_dim,
               "PatchGD: the encoder returned ", encodings.sizes(), ", expected (B·k)×",
               settings_.latent_dim);
   return encodings;
+}
+
+torch::Tensor PatchGradientDescent::encode(const torch::Tensor& images,
+                                           const torch::Tensor& positions) {
+  const auto chunks = row_chunks(images.size(0) * positions.size(0));
+  if (chunks.size() == 1) return encode_rows(images, positions, 0, chunks[0].second);
+  std::vector<torch::Tensor> parts;
+  for (const auto& [start, count] : chunks)
+    parts.push_back(encode_rows(images, positions, start, count));
+  return torch::cat(parts, 0);
+}
+
+torch::Tensor PatchGradientDescent::encode_for_replay(const torch::Tensor& images,
+                                                      const torch::Tensor& positions,
+                                                      std::vector<RngSnapshot>& rngs) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> parts;
+  for (const auto& [start, count] : row_chunks(images.size(0) * positions.size(0))) {
+    rngs.push_back(capture_rng(device_));
+    parts.push_back(encode_rows(images, positions, start, count));
+  }
+  return torch::cat(parts, 0);
+}
+
+void PatchGradientDescent::backpropagate_chunks(const torch::Tensor& images,
+                                                const torch::Tensor& positions,
+                                                const torch::Tensor& grad,
+                                                const std::vector<RngSnapshot>& rngs) {
+  const auto chunks = row_chunks(images.size(0) * positions.size(0));
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    const auto [start, count] = chunks[c];
+    ReplayGuard guard(*network_->backbone, rngs[c]);
+    encode_rows(images, positions, start, count).backward(grad.narrow(0, start, count));
+  }
 }
 
 torch::Tensor& PatchGradientDescent::latent_buffer(int64_t batch) {
@@ -120,10 +174,17 @@ TrainStepResult PatchGradientDescent::run_batch(const torch::Tensor& images,
   result.count = x.size(0);
   for (int64_t j = 0; j < plan.inner_steps; ++j) {
     const auto& positions = chunks[j];
-    z = write_encodings(z.detach(), positions, encode(x, positions));
+    // Chunked: the encodings enter the graph as a leaf, whose gradient (dL/dZ at the k
+    // positions) then drives the backbone's backward chunk by chunk.
+    const bool chunked = row_chunks(x.size(0) * positions.size(0)).size() > 1;
+    std::vector<RngSnapshot> rngs;
+    auto encodings =
+        chunked ? encode_for_replay(x, positions, rngs).requires_grad_(true) : encode(x, positions);
+    z = write_encodings(z.detach(), positions, encodings);
     auto logits = network_->head->forward(z);
     auto loss = torch::nn::functional::cross_entropy(logits, y);
     (loss / static_cast<double>(plan.epsilon)).backward();
+    if (chunked) backpropagate_chunks(x, positions, encodings.grad(), rngs);
     last_logits = logits.detach();
     last_loss = loss.detach();
     if (trace_enabled_) trace_.inner_positions.push_back(to_vector(chunks[j]));

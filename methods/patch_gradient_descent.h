@@ -6,10 +6,12 @@
 // the optimizer steps every ε inner iterations.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/types.h>
 
+#include "methods/forward_replay.h"
 #include "methods/network.h"
 #include "methods/patch_grid.h"
 
@@ -31,6 +33,7 @@ struct PatchGdSettings {
   SamplingPlan plan;          // k, ζ, ε from the sampling fraction and grad_accum_steps
   bool fill_bn_train = true;  // BatchNorm mode while filling Z: train (reference) | eval
   int64_t eval_chunk = 0;     // positions per encoder call at inference, 0 = k
+  int64_t inner_chunk = 0;    // patches per backbone call in training, 0 = B·k at once
 };
 // image_size: S. Throws std::invalid_argument for a patch size that does not divide S or a
 // sampling fraction outside (0, 1] (the config reader rejects both earlier, naming the key).
@@ -84,8 +87,24 @@ class PatchGradientDescent : public NetworkMethod {
   torch::Tensor permutation();
   // A fresh permutation on the device, in chunks of k (views of one tensor).
   std::vector<torch::Tensor> shuffled_chunks();
-  // images: B×3×S×S; positions: k int64 on the device → (B·k)×D
+  // images: B×3×S×S; positions: k int64 on the device → (B·k)×D, in calls of at most
+  // inner_chunk patches when that is set.
   torch::Tensor encode(const torch::Tensor& images, const torch::Tensor& positions);
+  // Rows [start, start + count) of encode's result, in one backbone call.
+  torch::Tensor encode_rows(const torch::Tensor& images, const torch::Tensor& positions,
+                            int64_t start, int64_t count);
+  // The row ranges encode splits B·k patches into: (start, count) pairs of inner_chunk rows, a
+  // last single row joined to the chunk before.
+  std::vector<std::pair<int64_t, int64_t>> row_chunks(int64_t rows) const;
+  // The chunked inner step's first pass: encode's result computed without a graph, with the
+  // generator state before each chunk in `rngs`, for the replay.
+  torch::Tensor encode_for_replay(const torch::Tensor& images, const torch::Tensor& positions,
+                                  std::vector<RngSnapshot>& rngs);
+  // Its second pass: each chunk re-encoded with gradients (same random draws, BatchNorm running
+  // statistics left as the first pass set them) and backpropagated with its rows of
+  // `grad` ((B·k)×D, dLoss/d(encodings)).
+  void backpropagate_chunks(const torch::Tensor& images, const torch::Tensor& positions,
+                            const torch::Tensor& grad, const std::vector<RngSnapshot>& rngs);
 
   PatchGdSettings settings_;
   torch::Tensor z_buffer_;  // B×D×N×N, reused across batches of one size

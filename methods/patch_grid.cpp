@@ -21,6 +21,17 @@ torch::Tensor as_grid_columns(const torch::Tensor& encodings, int64_t batch, int
   return encodings.view({batch, k, latent_dim}).transpose(1, 2);
 }
 
+// images B×C×S×S seen as B×N×N×C×p×p: a view. Its two grid dims cannot be merged without a
+// copy (their strides are p²N and p), so callers index them as (row, column) pairs.
+torch::Tensor patch_grid_view(const torch::Tensor& images, int64_t p, const char* caller) {
+  TORCH_CHECK(images.dim() == 4 && images.size(2) == images.size(3), caller,
+              ": expected B×C×S×S images, got ", images.sizes());
+  TORCH_CHECK(p >= 1 && images.size(2) % p == 0, caller, ": patch size ", p,
+              " does not divide the image side ", images.size(2));
+  const int64_t b = images.size(0), c = images.size(1), n = images.size(2) / p;
+  return images.contiguous().view({b, c, n, p, n, p}).permute({0, 2, 4, 1, 3, 5});
+}
+
 }  // namespace
 
 SamplingPlan make_sampling_plan(int64_t positions, double fraction, int64_t accum_steps) {
@@ -49,21 +60,29 @@ std::vector<torch::Tensor> split_positions(const torch::Tensor& order, int64_t k
 
 torch::Tensor gather_patches(const torch::Tensor& images, const torch::Tensor& positions,
                              int64_t patch_size) {
-  TORCH_CHECK(images.dim() == 4 && images.size(2) == images.size(3),
-              "gather_patches: expected B×C×S×S images, got ", images.sizes());
-  const int64_t p = patch_size;
-  TORCH_CHECK(p >= 1 && images.size(2) % p == 0, "gather_patches: patch size ", p,
-              " does not divide the image side ", images.size(2));
-  const int64_t b = images.size(0), c = images.size(1), n = images.size(2) / p;
-  const int64_t k = positions.size(0);
-  // B×C×N×p×N×p → B×N×N×C×p×p: a view. Its two grid dims cannot be merged without a copy
-  // (their strides are p²N and p), so index them as (row, column) pairs instead.
-  auto grid = images.contiguous().view({b, c, n, p, n, p}).permute({0, 2, 4, 1, 3, 5});
+  auto grid = patch_grid_view(images, patch_size, "gather_patches");
+  const int64_t n = grid.size(1), k = positions.size(0);
   auto rows = torch::div(positions, n, "floor");
   auto cols = torch::remainder(positions, n);
   using torch::indexing::Slice;
   auto picked = grid.index({Slice(), rows, cols});  // B×k×C×p×p, a fresh tensor
-  return picked.reshape({b * k, c, p, p});
+  return picked.reshape({grid.size(0) * k, grid.size(3), patch_size, patch_size});
+}
+
+torch::Tensor gather_patch_rows(const torch::Tensor& images, const torch::Tensor& positions,
+                                int64_t patch_size, int64_t start, int64_t count) {
+  auto grid = patch_grid_view(images, patch_size, "gather_patch_rows");
+  const int64_t b = grid.size(0), n = grid.size(1), k = positions.size(0);
+  TORCH_CHECK(start >= 0 && count >= 1 && start + count <= b * k, "gather_patch_rows: rows ", start,
+              "..", start + count, " are outside the ", b * k, " rows of B·k patches");
+  // Row r is image r / k's patch at positions[r % k].
+  auto row = torch::arange(start, start + count,
+                           torch::TensorOptions().dtype(torch::kLong).device(images.device()));
+  auto position = positions.index_select(0, torch::remainder(row, k));
+  auto rows = torch::div(position, n, "floor");
+  auto cols = torch::remainder(position, n);
+  return grid.index({torch::div(row, k, "floor"), rows, cols})
+      .reshape({count, grid.size(3), patch_size, patch_size});
 }
 
 torch::Tensor write_encodings(const torch::Tensor& z, const torch::Tensor& positions,

@@ -33,6 +33,11 @@ std::vector<torch::Tensor> split_positions(const torch::Tensor& order, int64_t k
 torch::Tensor gather_patches(const torch::Tensor& images, const torch::Tensor& positions,
                              int64_t patch_size);
 
+// Rows [start, start + count) of gather_patches(images, positions, patch_size), gathering only
+// those patches (PatchGD's chunked encoding: memory follows the chunk, not B·k).
+torch::Tensor gather_patch_rows(const torch::Tensor& images, const torch::Tensor& positions,
+                                int64_t patch_size, int64_t start, int64_t count);
+
 // z: B×D×N×N float (contiguous); positions: k int64; encodings: (B·k)×D image-major (as
 // gather_patches orders them). Returns a new map with those positions replaced, differentiable
 // with respect to `encodings` (out of place, so earlier maps in the graph stay intact).

@@ -75,6 +75,15 @@ const std::vector<std::string>& hash_excluded_keys() {
   return keys;
 }
 
+const std::vector<NeutralDefault>& hash_neutral_defaults() {
+  static const std::vector<NeutralDefault> defaults = {
+      {"method", "checkpoint", "off"},
+      {"method", "input_size", 0},
+      {"method", "inner_chunk", 0},
+  };
+  return defaults;
+}
+
 std::string canonical_json(const nlohmann::json& value) {
   std::string out;
   write(value, out);
@@ -83,8 +92,19 @@ std::string canonical_json(const nlohmann::json& value) {
 
 std::string config_hash(const nlohmann::json& resolved) {
   nlohmann::json content = resolved;
-  if (content.is_object())
+  if (content.is_object()) {
     for (const auto& key : hash_excluded_keys()) content.erase(key);
+    for (const auto& d : hash_neutral_defaults()) {
+      const auto section = content.find(d.section);
+      if (section == content.end() || !section->is_object()) continue;
+      const auto it = section->find(d.key);
+      // Compared by kind and value: 0.0 or "0" is not the neutral 0.
+      if (it == section->end()) continue;
+      const bool same_kind =
+          d.value.is_number_integer() ? it->is_number_integer() : it->type() == d.value.type();
+      if (same_kind && *it == d.value) section->erase(it);
+    }
+  }
   return sha256_hex(canonical_json(content));
 }
 

@@ -17,7 +17,17 @@ const std::vector<std::string>& hash_excluded_keys();  // {"threads"}
 // 1.0, 0.001, 1e-5), non-finite floats as .inf/-.inf/.nan (not JSON, but stable).
 std::string canonical_json(const nlohmann::json& value);
 
-// Lower-case hex SHA-256 of canonical_json(resolved without hash_excluded_keys()).
+// Keys added after databases existed, with the value that does what runs did before the key
+// existed: a config holding that value hashes as if the key were absent, so those databases
+// still resume (method.checkpoint: off, method.input_size: 0, method.inner_chunk: 0).
+struct NeutralDefault {
+  std::string section, key;
+  nlohmann::json value;
+};
+const std::vector<NeutralDefault>& hash_neutral_defaults();
+
+// Lower-case hex SHA-256 of canonical_json(resolved without hash_excluded_keys() and without the
+// keys that hold their neutral default).
 std::string config_hash(const nlohmann::json& resolved);
 
 }  // namespace pgd::config

@@ -162,6 +162,36 @@ void resolve_auto_batches(RunState& st) {
   st.message("batch search: " + std::to_string(found) + " fits the cap");
 }
 
+// Resolves GD's method.input_size = auto: the largest side, a multiple of 32, whose training
+// step fits the cap at the run's batch, by the same probes as the batch search. Records the side
+// used (also when it was set by hand), so tables can show it.
+void resolve_gd_input_size(RunState& st) {
+  if (st.spec.method.kind != methods::MethodKind::Gd) return;
+  int64_t& side = st.spec.method.gd.input_size;
+  const int64_t image_side = st.train_set->image_size();
+  if (st.spec.gd_input_size.automatic) {
+    constexpr int64_t kStep = 32;  // the backbones' output stride
+    const int64_t steps = std::max<int64_t>(1, image_side / kStep);
+    const int64_t found = largest_fitting_batch(steps, [&](int64_t m) {
+      st.check_stop();
+      side = std::min(image_side, m * kStep);
+      auto method = build_method(st);
+      auto [x, y] = probe_batch(*st.train_set, st.batch);
+      method->train_batch(x, y);  // the steady state, as in resolve_auto_batches
+      method->train_batch(x, y);
+    });
+    if (found == 0)
+      throw memory::OutOfMemoryError(
+          "input size search: even a side of " + std::to_string(std::min(image_side, kStep)) +
+              " does not fit memory.cap at batch " + std::to_string(st.batch),
+          0, 0, 0);
+    side = std::min(image_side, found * kStep);
+    st.message("input size search: " + std::to_string(side) + " px fits the cap");
+  }
+  if (side > 0 || st.spec.gd_input_size.automatic)
+    st.measurement("input_size", static_cast<double>(side > 0 ? side : image_side), "px");
+}
+
 PassResult evaluate(RunState& st, const data::Dataset& ds, int64_t max_batches) {
   data::LoaderOptions lo;
   lo.batch_size = st.eval_batch;
@@ -487,6 +517,7 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
     memory::install_capping_cpu_allocator();
     cap.emplace(st.spec.memory_cap, st.device);
     resolve_auto_batches(st);
+    resolve_gd_input_size(st);
     st.measurement("batch_size", static_cast<double>(st.batch),
                    "images");  // as used, `auto` resolved
     st.eval_batch = st.spec.eval.batch_size > 0 ? st.spec.eval.batch_size : st.batch;

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "harness/spec/spec_reader.h"
 
@@ -57,7 +58,41 @@ methods::PatchGdOptions read_patchgd(const ConfigView& m) {
   p.fill_bn_train =
       m.is_null("fill_bn_mode") || m.get_choice("fill_bn_mode", {"train", "eval"}) == "train";
   p.eval_chunk = int_or_in(m, "eval_chunk", 0, 0, int64_t{1} << 40);
+  p.inner_chunk = int_or_in(m, "inner_chunk", 0, 0, int64_t{1} << 40);
   return p;
+}
+
+// `method.input_size: auto` reads as 0 here; read_run_spec keeps that it was auto and the runner
+// searches the side.
+methods::GdOptions read_gd(const ConfigView& m) {
+  methods::GdOptions g;
+  if (!m.is_null("checkpoint")) {
+    const std::string c = m.get_choice("checkpoint", {"off", "stages", "blocks"});
+    g.checkpoint = c == "stages"   ? methods::GdCheckpoint::Stages
+                   : c == "blocks" ? methods::GdCheckpoint::Blocks
+                                   : methods::GdCheckpoint::Off;
+  }
+  if (!m.is_null("input_size")) {
+    const BatchSetting size = read_batch_setting(m, "input_size", 0);
+    g.input_size = size.automatic ? 0 : size.value;
+  }
+  return g;
+}
+
+// A setting of one method given to the other is a mistake, not something to ignore silently.
+void refuse_keys_of_other_method(const ConfigView& m, const std::string& method,
+                                 const std::vector<std::string>& keys, const std::string& other) {
+  for (const auto& key : keys) {
+    const nlohmann::json& raw = m.raw();
+    const auto it = raw.find(key);
+    if (it == raw.end() || it->is_null()) continue;
+    // The neutral values are allowed, so a sweep may list them for every case.
+    if ((it->is_string() && it->get<std::string>() == "off") ||
+        (it->is_number_integer() && it->get<int64_t>() == 0))
+      continue;
+    m.fail(key,
+           "absent, null, 0 or off for method=" + method + " (a setting of method=" + other + ")");
+  }
 }
 
 methods::MemoryFormatChoice read_memory_format(const ConfigView& root) {
@@ -89,11 +124,14 @@ MethodOptions read_method_options(const ConfigView& root) {
   const BatchSetting micro = read_batch_setting(root.at("train"), "micro_batch", 0);
   o.micro_batch = micro.automatic ? 0 : micro.value;
   if (o.kind == methods::MethodKind::Gd) {
+    refuse_keys_of_other_method(method, "gd", {"inner_chunk"}, "patchgd");
+    o.gd = read_gd(method);
     o.classifier = method.is_null("classifier") ||
                            method.get_choice("classifier", {"head", "pooled"}) == "head"
                        ? methods::GdClassifier::Head
                        : methods::GdClassifier::Pooled;
   } else {
+    refuse_keys_of_other_method(method, "patchgd", {"checkpoint", "input_size"}, "gd");
     o.patchgd = read_patchgd(method);
   }
   return o;

@@ -45,7 +45,9 @@ struct RunSpec {
   int64_t threads = 0;  // 0 = every core
   int64_t seed = 42;
   std::optional<uint64_t> memory_cap;  // bytes; nullopt = no cap
-  methods::MethodOptions method;       // micro_batch is 0 while train.micro_batch is auto
+  methods::MethodOptions method;       // micro_batch is 0 while train.micro_batch is auto,
+                                       // gd.input_size 0 while method.input_size is auto
+  BatchSetting gd_input_size;          // GD's method.input_size: a side (0 = the image's) or auto
   data::DatasetOptions dataset;
   TrainSpec train;
   EvalSpec eval;

@@ -67,6 +67,25 @@ void check_patch_grid(const ConfigView& root, const RunSpec& spec) {
     method.fail("patch_size", "a divisor of dataset.image_size (" + std::to_string(s) + ")");
 }
 
+// GD's reduced resolution: at most the image side; `auto` is searched at a fixed batch.
+BatchSetting read_gd_input_size(const ConfigView& root, const RunSpec& spec) {
+  if (spec.method.kind != methods::MethodKind::Gd) return {};
+  const auto method = root.at("method");
+  if (method.is_null("input_size")) return {};
+  const BatchSetting size = read_batch_setting(method, "input_size", 0);
+  const int64_t s = spec.dataset.image_size();
+  if (!size.automatic && size.value > s)
+    method.fail("input_size",
+                "0 (the image as it is), auto, or a side of at most "
+                "dataset.image_size (" +
+                    std::to_string(s) + ")");
+  if (size.automatic && (spec.train.batch_size.automatic || spec.train.micro_batch.automatic))
+    method.fail("input_size",
+                "a fixed side when train.batch_size or train.micro_batch is auto (auto searches "
+                "the side at a fixed batch; search one setting at a time)");
+  return size;
+}
+
 }  // namespace
 
 BatchSetting read_batch_setting(const ConfigView& view, const std::string& key, int64_t min) {
@@ -92,6 +111,7 @@ RunSpec read_run_spec(const nlohmann::json& config) {
   s.measure = read_measure(root);
   s.memory_cap = read_memory_cap(root);
   check_patch_grid(root, s);
+  s.gd_input_size = read_gd_input_size(root, s);
   return s;
 }
 

@@ -4,6 +4,7 @@
 //  - Encoder:     patch → D-vector (classifier replaced by Linear(features → D); PatchGD)
 //  - FeatureMap:  image → last conv map B×C×h×w (GD with the latent head over it)
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,11 +24,29 @@ struct BackboneOptions {
   int64_t out_dim = 256;       // Encoder: D
 };
 
+// How finely activation checkpointing cuts the feature extractor: one segment per stage of
+// equal resolution (ResNet: stem, layer1..layer4; MobileNetV2: the blocks of each output stride),
+// or one per block (every residual block, MobileNetV2's every features.i).
+enum class SegmentGranularity { Stages, Blocks };
+
+// A stretch of the feature extractor, run on its input alone (no state across segments), so it
+// can be recomputed in backward.
+struct BackboneSegment {
+  std::string name;  // e.g. "layer2" or "features.7"
+  std::function<torch::Tensor(const torch::Tensor&)> run;
+};
+
 // Common face of every backbone, so methods hold any of them.
 class Backbone : public torch::nn::Module {
  public:
   // x: B×3×H×W float. Classifier: B×num_classes; Encoder: B×D; FeatureMap: B×C×h×w.
+  // Equals feature_segments(Stages) run in order, then forward_from_features.
   virtual torch::Tensor forward(torch::Tensor x) = 0;
+  // The layers up to the last conv map as a chain of segments.
+  virtual std::vector<BackboneSegment> feature_segments(SegmentGranularity granularity) = 0;
+  // What forward does after the last conv map: pooling and the Linear (Classifier, Encoder),
+  // nothing (FeatureMap).
+  virtual torch::Tensor forward_from_features(torch::Tensor features) = 0;
   virtual BackboneMode mode() const = 0;
   virtual int64_t feature_channels() const = 0;  // C of the last conv map (2048 for ResNet50)
   virtual int64_t output_stride() const { return 32; }

@@ -127,6 +127,39 @@ torch::Tensor MobileNetV2Impl::forward(torch::Tensor x) {
                                 "; expected B×3×H×W");
   }
   x = features->forward(x);
+  return forward_from_features(x);
+}
+
+std::vector<BackboneSegment> MobileNetV2Impl::feature_segments(SegmentGranularity granularity) {
+  // First index of each output stride's group of features (2, 4, 8, 16, 32), and the end.
+  static constexpr size_t kStageStarts[] = {0, 2, 4, 7, 14, 19};
+  TORCH_CHECK(features->size() == kStageStarts[std::size(kStageStarts) - 1],
+              "MobileNetV2: expected 19 feature blocks, got ", features->size());
+  std::vector<BackboneSegment> segments;
+  const size_t stages = std::size(kStageStarts) - 1;
+  for (size_t s = 0; s < stages; ++s) {
+    const size_t begin = kStageStarts[s], end = kStageStarts[s + 1];
+    std::vector<torch::nn::AnyModule> blocks;
+    for (size_t i = begin; i < end; ++i) blocks.push_back(*(features->begin() + i));
+    if (granularity == SegmentGranularity::Blocks) {
+      for (size_t i = begin; i < end; ++i)
+        segments.push_back({"features." + std::to_string(i),
+                            [block = blocks[i - begin]](const torch::Tensor& x) mutable {
+                              return block.forward<torch::Tensor>(x);
+                            }});
+      continue;
+    }
+    segments.push_back({"features." + std::to_string(begin) + "-" + std::to_string(end - 1),
+                        [blocks](const torch::Tensor& x) mutable {
+                          torch::Tensor y = x;
+                          for (auto& block : blocks) y = block.forward<torch::Tensor>(y);
+                          return y;
+                        }});
+  }
+  return segments;
+}
+
+torch::Tensor MobileNetV2Impl::forward_from_features(torch::Tensor x) {
   if (options_.mode == BackboneMode::FeatureMap) return x;
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   return classifier->forward(x);

@@ -49,6 +49,10 @@ struct MobileNetV2Impl : Backbone {
   explicit MobileNetV2Impl(const BackboneOptions& options);
   // x: B×3×H×W float. Classifier: B×num_classes; Encoder: B×out_dim; FeatureMap: B×C×⌈H/32⌉×⌈W/32⌉
   torch::Tensor forward(torch::Tensor x) override;
+  // Stages: features grouped by output stride (0–1, 2–3, 4–6, 7–13, 14–18 at every width).
+  // Blocks: each features.i.
+  std::vector<BackboneSegment> feature_segments(SegmentGranularity granularity) override;
+  torch::Tensor forward_from_features(torch::Tensor features) override;
   BackboneMode mode() const override { return options_.mode; }
   int64_t feature_channels() const override { return last_channel_; }
 

@@ -153,12 +153,36 @@ torch::Tensor ResNetImpl::forward(torch::Tensor x) {
     throw std::invalid_argument("ResNet '" + options_.name + "': input of shape " +
                                 c10::str(x.sizes()) + "; expected B×3×H×W");
   }
-  x = torch::relu(bn1->forward(conv1->forward(x)));
-  x = torch::max_pool2d(x, /*kernel_size=*/3, /*stride=*/2, /*padding=*/1);
-  x = layer1->forward(x);
-  x = layer2->forward(x);
-  x = layer3->forward(x);
-  x = layer4->forward(x);
+  for (const auto& segment : feature_segments(SegmentGranularity::Stages)) x = segment.run(x);
+  return forward_from_features(x);
+}
+
+std::vector<BackboneSegment> ResNetImpl::feature_segments(SegmentGranularity granularity) {
+  std::vector<BackboneSegment> segments;
+  segments.push_back({"stem", [conv1 = conv1, bn1 = bn1](const torch::Tensor& x) mutable {
+                        auto y = torch::relu(bn1->forward(conv1->forward(x)));
+                        return torch::max_pool2d(y, /*kernel_size=*/3, /*stride=*/2,
+                                                 /*padding=*/1);
+                      }});
+  const torch::nn::Sequential layers[4] = {layer1, layer2, layer3, layer4};
+  for (int i = 0; i < 4; ++i) {
+    const std::string name = "layer" + std::to_string(i + 1);
+    if (granularity == SegmentGranularity::Stages) {
+      segments.push_back({name, [layer = layers[i]](const torch::Tensor& x) mutable {
+                            return layer->forward(x);
+                          }});
+      continue;
+    }
+    for (size_t b = 0; b < layers[i]->size(); ++b)
+      segments.push_back({name + "." + std::to_string(b),
+                          [block = *(layers[i]->begin() + b)](const torch::Tensor& x) mutable {
+                            return block.forward<torch::Tensor>(x);
+                          }});
+  }
+  return segments;
+}
+
+torch::Tensor ResNetImpl::forward_from_features(torch::Tensor x) {
   if (options_.mode == BackboneMode::FeatureMap) return x;
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   return fc->forward(x);

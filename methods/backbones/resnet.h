@@ -68,6 +68,9 @@ struct ResNetImpl : Backbone {
   explicit ResNetImpl(const BackboneOptions& options);
   // x: B×3×H×W float. Classifier: B×num_classes; Encoder: B×out_dim; FeatureMap: B×C×⌈H/32⌉×⌈W/32⌉
   torch::Tensor forward(torch::Tensor x) override;
+  // Stages: stem (conv1, bn1, relu, max-pool), layer1..layer4. Blocks: the stem, then each block.
+  std::vector<BackboneSegment> feature_segments(SegmentGranularity granularity) override;
+  torch::Tensor forward_from_features(torch::Tensor features) override;
   BackboneMode mode() const override { return options_.mode; }
   int64_t feature_channels() const override;
 

@@ -90,6 +90,30 @@ TEST(ConfigHash, ThreadsAtTheTopLevelIsIgnored) {
   EXPECT_NE(config_hash(a), config_hash(d));
 }
 
+// Keys added after databases existed hash as absent while they hold the value that does what
+// runs did before (so those databases resume), and as themselves otherwise.
+TEST(ConfigHash, NeutralValuesOfNewerKeysHashAsAbsent) {
+  const nlohmann::json before = parse_yaml("method: {name: gd}\nseed: 1\n", "t");
+  nlohmann::json neutral = before;
+  neutral["method"]["checkpoint"] = "off";
+  neutral["method"]["input_size"] = 0;
+  neutral["method"]["inner_chunk"] = 0;
+  EXPECT_EQ(config_hash(neutral), config_hash(before));
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"checkpoint", "stages"},
+                                                           {"input_size", 256},
+                                                           {"input_size", "auto"},
+                                                           {"input_size", 0.0},
+                                                           {"inner_chunk", 8}}) {
+    nlohmann::json changed = neutral;
+    changed["method"][key] = value;
+    EXPECT_NE(config_hash(changed), config_hash(before)) << key << "=" << value.dump();
+  }
+  nlohmann::json elsewhere = before;
+  elsewhere["checkpoint"] = "off";  // only under `method`
+  EXPECT_NE(config_hash(elsewhere), config_hash(before));
+}
+
 TEST(ConfigHash, HashIsOverContentNotHowItWasReached) {
   testing::TempTree t;
   testing::write_sample_tree(t);

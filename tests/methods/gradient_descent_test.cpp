@@ -11,18 +11,12 @@ namespace {
 using testing::build;
 using testing::tiny_config;
 
-GradientDescent& as_gd(std::unique_ptr<Method>& m) {
-  auto* p = dynamic_cast<GradientDescent*>(m.get());
-  if (!p) throw std::runtime_error("not GD");
-  return *p;
-}
-
 TEST(GradientDescent, FeatureMapSideMatchesTheBackbone) {
   EXPECT_EQ(feature_map_side(64, 32), 2);
   EXPECT_EQ(feature_map_side(100, 32), 4);  // 50, 25, 13, 7, 4
   EXPECT_EQ(feature_map_side(2048, 32), 64);
   auto method = build(tiny_config("gd"), 72);
-  auto& gd = as_gd(method);
+  auto& gd = testing::as<GradientDescent>(method);
   auto map = gd.network()->backbone->forward(torch::randn({1, 3, 72, 72}));
   EXPECT_EQ(map.size(2), feature_map_side(72, 32));
   EXPECT_EQ(gd.network()->head->options.grid_h, map.size(2));
@@ -38,7 +32,7 @@ TEST(GradientDescent, MicroBatchGradientsEqualTheWholeBatch) {
   cfg["method"]["classifier"] = "pooled";
   cfg["method"]["freeze_bn"] = true;
   auto method = build(cfg);
-  auto& gd = as_gd(method);
+  auto& gd = testing::as<GradientDescent>(method);
   auto [images, labels] = testing::pattern_batch(3);
 
   auto whole = gd.accumulate_gradients(images, labels);
@@ -83,7 +77,7 @@ TEST(GradientDescent, TrainingReducesTheLossOnAFixedBatch) {
 TEST(GradientDescent, PredictInMicroBatchesEqualsWholeBatch) {
   auto cfg = tiny_config("gd");
   auto method = build(cfg);
-  auto& gd = as_gd(method);
+  auto& gd = testing::as<GradientDescent>(method);
   auto [images, labels] = testing::pattern_batch(5);
   auto whole = gd.predict(images);
   gd.set_micro_batch(2);
@@ -94,8 +88,8 @@ TEST(GradientDescent, PooledHasNoHead) {
   auto cfg = tiny_config("gd");
   cfg["method"]["classifier"] = "pooled";
   auto method = build(cfg);
-  EXPECT_TRUE(as_gd(method).network()->head.is_empty());
-  EXPECT_EQ(as_gd(method).optimizer().current_lrs().size(), 1u);
+  EXPECT_TRUE(testing::as<GradientDescent>(method).network()->head.is_empty());
+  EXPECT_EQ(testing::as<GradientDescent>(method).optimizer().current_lrs().size(), 1u);
   EXPECT_EQ(method->parameter_count(), 11689512 - 1000 * 512 - 1000 + 3 * 512 + 3);
 
   cfg["method"]["classifier"] = "both";

@@ -46,6 +46,14 @@ inline nlohmann::json tiny_config(const std::string& method_name) {
   };
 }
 
+// The method under its concrete type (throws naming the type when it is another).
+template <class M>
+M& as(std::unique_ptr<Method>& m) {
+  auto* p = dynamic_cast<M*>(m.get());
+  if (!p) throw std::runtime_error("method '" + m->name() + "' is not of the type the test needs");
+  return *p;
+}
+
 inline MethodContext tiny_context(int64_t image_size = 64) {
   MethodContext ctx;
   ctx.num_classes = 3;

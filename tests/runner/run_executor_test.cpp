@@ -152,6 +152,63 @@ TEST_F(RunExecutorTest, AutoBatchChosenUnderATightCapTrainsWithoutOom) {
   EXPECT_GE(mid_search, 1) << "no cap landed mid-search; the caps no longer exercise the search";
 }
 
+// GD at reduced resolution, `auto`: the largest multiple of 32 whose step fits the cap at the
+// run's batch, recorded as the input_size used; it trains under that cap.
+TEST_F(RunExecutorTest, AutoInputSizeFindsASideThatTrainsUnderTheCap) {
+  const std::vector<std::string> base = {"dataset=synthetic",
+                                         "dataset.image_size=256",
+                                         "dataset.train_size=8",
+                                         "dataset.val_size=4",
+                                         "backbone=mobilenetv2-0.25",
+                                         "method=gd",
+                                         "train.batch_size=4",
+                                         "train.epochs=1",
+                                         "head.channels=16",
+                                         "head.latent_dim=16",
+                                         "threads=1",
+                                         "measure.latency=false"};
+  auto uncapped = base;
+  uncapped.push_back("method.input_size=auto");
+  auto [free_id, free_out] = run(uncapped);
+  ASSERT_EQ(free_out.status, store::RunStatus::Done) << free_out.error;
+  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(free_id) +
+                   " AND name='input_size'"),
+            256);
+  const double full_peak =
+      scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(free_id) +
+             " AND name='peak_memory'");
+  auto capped = uncapped;
+  // Between the full side's peak and a fraction of it: the search must end below 256.
+  capped.push_back("memory.cap=" + std::to_string(static_cast<int64_t>(full_peak * 0.6 / 1024)) +
+                   "KB");
+  auto [id, out] = run(capped);
+  ASSERT_EQ(out.status, store::RunStatus::Done) << out.error;
+  const double side = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
+                             " AND name='input_size'");
+  EXPECT_GE(side, 32);
+  EXPECT_LT(side, 256);
+  EXPECT_EQ(static_cast<int64_t>(side) % 32, 0);
+}
+
+// PatchGD's batch search probes its whole step (fill, inner loop, optimizer state) and the
+// batch it picks trains under the cap, also with the chunked inner step.
+TEST_F(RunExecutorTest, PatchGdAutoBatchTrainsUnderTheCap) {
+  for (const char* chunk : {"0", "16"}) {
+    auto [id, out] =
+        run({"dataset=synthetic", "dataset.image_size=128", "dataset.train_size=16",
+             "dataset.val_size=4", "backbone=mobilenetv2-0.25", "method=patchgd",
+             "method.patch_size=32", "method.sampling_fraction=0.5",
+             std::string("method.inner_chunk=") + chunk, "train.batch_size=auto",
+             "train.auto_batch_max=16", "train.epochs=1", "head.channels=16", "head.latent_dim=16",
+             "threads=1", "measure.latency=false", "memory.cap=48MB"});
+    ASSERT_EQ(out.status, store::RunStatus::Done) << "inner_chunk " << chunk << ": " << out.error;
+    const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
+                            " AND name='auto_batch_size'");
+    EXPECT_GE(b, 2) << chunk;
+    EXPECT_LE(b, 16) << chunk;
+  }
+}
+
 // On the GPU box: a PatchGD run and a GD batch search under a CUDA cap, end to end.
 TEST_F(RunExecutorTest, CudaRunsMeasureTheirPeakAndSearchUnderTheCap) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device in this build or machine";

@@ -87,9 +87,33 @@ TEST(RunSpec, CapsAutoBatchesAndGdSettings) {
   EXPECT_EQ(spec_of({"memory.cap=1.5GiB"}).memory_cap, std::optional<uint64_t>(uint64_t{3} << 29));
 }
 
+TEST(RunSpec, EqualMemorySettings) {
+  const RunSpec off = spec_of({"method=gd"});
+  EXPECT_EQ(off.method.gd.checkpoint, methods::GdCheckpoint::Off);
+  EXPECT_EQ(off.method.gd.input_size, 0);
+  EXPECT_FALSE(off.gd_input_size.automatic);
+  EXPECT_EQ(spec_of({"method=gd", "method.checkpoint=stages"}).method.gd.checkpoint,
+            methods::GdCheckpoint::Stages);
+  EXPECT_EQ(spec_of({"method=gd", "method.checkpoint=blocks"}).method.gd.checkpoint,
+            methods::GdCheckpoint::Blocks);
+  EXPECT_EQ(spec_of({"method=gd", "method.input_size=256"}).method.gd.input_size, 256);
+  const RunSpec automatic = spec_of({"method=gd", "method.input_size=auto", "memory.cap=1GB"});
+  EXPECT_TRUE(automatic.gd_input_size.automatic);
+  EXPECT_EQ(automatic.method.gd.input_size, 0);  // searched by the runner
+  EXPECT_EQ(spec_of({"method.inner_chunk=64"}).method.patchgd.inner_chunk, 64);
+  EXPECT_EQ(spec_of({}).method.patchgd.inner_chunk, 0);
+  // A setting of the other method is refused unless it holds its neutral value.
+  EXPECT_NE(error_of(composed({"+method.checkpoint=stages"})).find("'method.checkpoint'"),
+            std::string::npos);
+  EXPECT_EQ(error_of(composed({"+method.checkpoint=off"})), "");
+  EXPECT_NE(error_of(composed({"method=gd", "+method.inner_chunk=8"})).find("'method.inner_chunk'"),
+            std::string::npos);
+}
+
 TEST(RunSpec, OptionalKeysTakeTheirDefaultsWhenAbsent) {
   nlohmann::json cfg = composed({});
-  for (const char* key : {"grad_accum_steps", "fill_bn_mode", "eval_chunk", "freeze_bn"})
+  for (const char* key :
+       {"grad_accum_steps", "fill_bn_mode", "eval_chunk", "freeze_bn", "inner_chunk"})
     cfg["method"].erase(key);
   cfg.erase("eval");
   cfg.erase("measure");
@@ -148,6 +172,12 @@ TEST(RunSpec, EveryBadValueIsAnErrorNamingItsKey) {
       {{"dataset=synthetic", "dataset.val_size=-1"}, "dataset.val_size"},
       {{"dataset=panda", "dataset.level=coarsest"}, "dataset.level"},
       {{"dataset=panda", "dataset.fold=5"}, "dataset.fold"},
+      {{"method=gd", "method.checkpoint=sometimes"}, "method.checkpoint"},
+      {{"method=gd", "method.input_size=1024"}, "method.input_size"},  // larger than 512
+      {{"method=gd", "method.input_size=-32"}, "method.input_size"},
+      {{"method=gd", "method.input_size=big"}, "method.input_size"},
+      {{"method=gd", "method.input_size=auto", "train.batch_size=auto"}, "method.input_size"},
+      {{"method.inner_chunk=-1"}, "method.inner_chunk"},
   };
   for (const auto& c : cases) {
     // A value of the wrong type may already be refused while composing (the `_types` rules).
