@@ -6,7 +6,7 @@ JOBS     ?= 2
 DB       ?= results/results.db
 REPORT   ?= results/out/report
 PATCHGD  := $(BUILD)/harness/cli/patchgd
-SWEEPS   := ultramnist panda latency ablation-sampling ablation-accumulation ablation-head memory-scaling
+SWEEPS   := ultramnist panda latency ablation-sampling ablation-accumulation ablation-head memory-scaling equal-memory
 # `make reproduce`: the default scale, a real (small) experiment on the needle task. Training
 # sweeps run WORKERS runs at once (a narrow ResNet at 64² uses two cores poorly within one run;
 # two one-thread runs side by side finish ~1.6x sooner here); the memory and latency sweeps run

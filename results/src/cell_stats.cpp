@@ -1,6 +1,8 @@
 // Aggregating a cell's runs and writing the cell's text.
 #include "results/src/cell_stats.h"
 
+#include "results/src/cell_setting.h"
+
 #include "results/src/statistics.h"
 
 #include <cmath>
@@ -17,13 +19,6 @@ bool value_of(const RunFacts& run, const ValueSpec& v, double* out) {
   if (it == source.end() || std::isnan(it->second)) return false;
   *out = it->second;
   return true;
-}
-
-// The config without its seed: runs that differ only in seed are repeats of one setting.
-std::string variant_key(const RunFacts& run) {
-  nlohmann::json c = run.config;
-  if (c.is_object()) c.erase("seed");
-  return c.dump();  // object keys are sorted, so the dump is canonical
 }
 
 std::string fixed(double v, int decimals) {
@@ -79,6 +74,7 @@ CellResult aggregate_cell(const std::vector<const RunFacts*>& runs, const ValueS
     }
   }
   if (!variants.empty()) {
+    cell.variants = static_cast<int>(variants.size());
     bool have = false;
     for (const auto& key : order) {
       const Variant& var = variants.at(key);
@@ -128,6 +124,7 @@ std::string format_cell(const CellResult& cell, const ValueSpec& value) {
       if (cell.n > 1)
         s += " ± " + fixed(scaled(cell.half_width, value.format), value.decimals) +
              " (n=" + std::to_string(cell.n) + ")";
+      if (!cell.setting.empty()) s += " [" + cell.setting + "]";
       return s;
     }
     case CellKind::oom:

@@ -28,6 +28,8 @@ struct CellResult {
   int n = 0;                   // seeds behind `best`
   double oom_peak = -1;        // bytes: the largest peak_memory among the OOM runs; -1 when unknown
   int64_t best_run = 0;        // the first run of the best variant (for provenance in the CSV)
+  int variants = 0;            // settings that had the value (the best is one of them)
+  std::string setting;         // the best variant's setting, when the table names what to show
 };
 
 // Runs of one cell are grouped into variants (identical config but for the seed). Each variant's

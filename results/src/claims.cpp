@@ -1,6 +1,8 @@
 // Claims: load results/claims.yaml, pick each claim's runs, compute its interval and verdict.
 #include "results/src/claims.h"
 
+#include "results/src/cell_setting.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -75,7 +77,7 @@ ClaimSpec parse_claim(const YAML::Node& node, const fs::path& file, const std::s
   if (!node.IsMap()) fail_key(file, where, "expected a map");
   check_keys(node, file, where,
              {"id", "claim", "source", "sweep", "value", "test", "a", "b", "a_label", "b_label",
-              "expect", "margin", "x", "log_x", "requires"});
+              "expect", "margin", "x", "log_x", "requires", "best_variant", "setting"});
   ClaimSpec c;
   c.id = required_string(node, file, "id", where);
   c.claim = required_string(node, file, "claim", where);
@@ -109,6 +111,12 @@ ClaimSpec parse_claim(const YAML::Node& node, const fs::path& file, const std::s
   if (c.test == ClaimTest::slope || c.test == ClaimTest::trend)
     c.x = required_string(node, file, "x", where);
   if (node["log_x"]) c.log_x = node["log_x"].as<bool>();
+  if (node["best_variant"]) {
+    c.best_variant = node["best_variant"].as<bool>();
+    if (c.best_variant && c.test != ClaimTest::difference && c.test != ClaimTest::ratio)
+      fail_key(file, where + ".best_variant", "only for the difference and ratio tests");
+  }
+  if (node["setting"]) c.setting = parse_setting_items(node["setting"], file, where + ".setting");
   if (const YAML::Node r = node["requires"]) {
     const std::string rw = where + ".requires";
     if (!r.IsMap()) fail_key(file, rw, "expected {side, measurement, at_most, text}");
@@ -143,7 +151,42 @@ struct Side {
   std::vector<const RunFacts*> done;
   std::vector<double> values;
   int oom = 0, failed = 0, other = 0;
+  int variants = 0;     // best_variant: the settings it chose from
+  std::string setting;  // best_variant: what the chosen one used
 };
+
+// The side narrowed to the runs of its best setting (highest mean, or lowest for costs; ties to
+// the first seen). OOM and failed counts stay those of the whole side.
+Side best_variant_of(const Side& side, const ClaimSpec& c) {
+  std::map<std::string, std::vector<size_t>> groups;
+  std::vector<std::string> order;
+  for (size_t i = 0; i < side.done.size(); ++i) {
+    auto [it, inserted] = groups.try_emplace(variant_key(*side.done[i]));
+    if (inserted) order.push_back(it->first);
+    it->second.push_back(i);
+  }
+  Side out = side;
+  out.done.clear();
+  out.values.clear();
+  out.variants = static_cast<int>(groups.size());
+  double best = 0;
+  for (const auto& key : order) {
+    double sum = 0;
+    for (size_t i : groups[key]) sum += side.values[i];
+    const double mean = sum / groups[key].size();
+    const bool better = out.done.empty() || (c.value.higher_is_better ? mean > best : mean < best);
+    if (!better) continue;
+    best = mean;
+    out.done.clear();
+    out.values.clear();
+    for (size_t i : groups[key]) {
+      out.done.push_back(side.done[i]);
+      out.values.push_back(side.values[i]);
+    }
+    out.setting = describe_setting(*out.done.front(), c.setting);
+  }
+  return out;
+}
 
 Side collect(const std::vector<RunFacts>& runs, const RunFilter& filter, const ValueSpec& value) {
   Side s;
@@ -218,6 +261,9 @@ std::string side_text(const std::string& label, const Side& s, const ValueSpec& 
     if (m.n > 1) t += " ± " + format_value(m.half_width, value);
     t += " (n=" + std::to_string(m.n) + ")";
   }
+  if (s.variants > 1 || !s.setting.empty())
+    t += " [best of " + std::to_string(s.variants) + " settings" +
+         (s.setting.empty() ? "" : ": " + s.setting) + "]";
   if (s.oom) t += ", " + std::to_string(s.oom) + " OOM";
   if (s.failed) t += ", " + std::to_string(s.failed) + " failed";
   if (s.other) t += ", " + std::to_string(s.other) + " unfinished";
@@ -450,8 +496,14 @@ std::vector<ClaimResult> evaluate_claims(const store::ResultStore& db,
     }
     r.spec.a = resolve_filter(c.a, runs);
     r.spec.b = resolve_filter(c.b, runs);
-    const Side a = collect(runs, r.spec.a, c.value);
-    const Side b = c.test == ClaimTest::trend ? Side{} : collect(runs, r.spec.b, c.value);
+    Side a = collect(runs, r.spec.a, c.value);
+    Side b = c.test == ClaimTest::trend ? Side{} : collect(runs, r.spec.b, c.value);
+    if (c.best_variant) {
+      a = best_variant_of(a, c);
+      b = best_variant_of(b, c);
+      r.a_setting = a.setting;
+      r.b_setting = b.setting;
+    }
     switch (c.test) {
       case ClaimTest::difference:
         judge_difference(r, a, b, false);

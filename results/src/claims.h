@@ -53,6 +53,11 @@ struct ClaimSpec {
   std::string x;       // slope / trend: the config key on the x axis
   bool log_x = false;  // trend
   std::optional<ClaimPrecondition> precondition;
+  // difference/ratio: each side keeps only its best setting (the variant, config but seed, with
+  // the best mean), as "each method at its best setting" claims need; `setting` says what the
+  // chosen variant used, in the evidence.
+  bool best_variant = false;
+  std::vector<SettingItem> setting;
 };
 
 struct ClaimResult {
@@ -63,7 +68,8 @@ struct ClaimResult {
   bool has_interval = false;
   int n_a = 0, n_b = 0;  // finished runs (trend/slope: points) on each side
   std::string evidence;  // the numbers, e.g. "PatchGD 91.2 ± 1.0 (n=3) vs GD 80.1 ± 2.2 (n=3)"
-  std::string reason;    // why it came out so
+  std::string a_setting, b_setting;  // best_variant: the chosen settings ("" otherwise)
+  std::string reason;                // why it came out so
 };
 
 std::filesystem::path default_claims_file();  // PATCHGD_SOURCE_DIR/results/claims.yaml

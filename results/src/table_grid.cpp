@@ -2,6 +2,8 @@
 // fall into each cell.
 #include "results/src/table_grid.h"
 
+#include "results/src/cell_setting.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -126,8 +128,13 @@ Grid build_grid(const TableTemplate& tmpl, const std::string& scale,
     for (std::size_t c = 0; c < g.col_combos.size(); ++c) {
       auto it = by_cell.find({g.row_combos[r], g.col_combos[c]});
       if (it == by_cell.end()) continue;
-      for (std::size_t v = 0; v < nv; ++v)
-        g.cells[r][c][v] = aggregate_cell(it->second, tmpl.values[v]);
+      for (std::size_t v = 0; v < nv; ++v) {
+        CellResult& cell = g.cells[r][c][v];
+        cell = aggregate_cell(it->second, tmpl.values[v]);
+        if (cell.kind != CellKind::value || tmpl.setting.empty()) continue;
+        for (const RunFacts* run : it->second)
+          if (run->id == cell.best_run) cell.setting = describe_setting(*run, tmpl.setting);
+      }
     }
 
   if (!g.show_reference) return g;

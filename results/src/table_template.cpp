@@ -1,6 +1,8 @@
 // Loading and checking table templates (results/templates/*.yaml). A template is data, so every
 // mistake in one is reported with its file and key rather than showing up as an empty table.
 #include "results/src/table_template.h"
+
+#include "results/src/cell_setting.h"
 #include "results/src/unknown_name_error.h"
 
 #include <algorithm>
@@ -239,7 +241,7 @@ TableTemplate load_table_template(const fs::path& file) {
   t.file = file;
   t.name = file.stem().string();
   try {
-    check_keys(root, file, "", {"title", "sweep", "rows", "columns", "values"});
+    check_keys(root, file, "", {"title", "sweep", "rows", "columns", "values", "setting"});
     t.title = required_string(root, file, "title", "");
     t.sweep = required_string(root, file, "sweep", "");
     t.rows = parse_axis(root["rows"], file, "rows", true);
@@ -249,6 +251,8 @@ TableTemplate load_table_template(const fs::path& file) {
       fail_key(file, "values", "missing or not a non-empty list");
     for (std::size_t i = 0; i < values.size(); ++i)
       t.values.push_back(parse_value_spec(values[i], file, "values[" + std::to_string(i) + "]"));
+    if (const YAML::Node setting = root["setting"])
+      t.setting = parse_setting_items(setting, file, "setting");
   } catch (const YAML::Exception& e) {
     throw std::runtime_error("table template " + file.string() + ": " + e.what());
   }

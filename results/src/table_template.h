@@ -49,6 +49,16 @@ struct ValueSpec {
   bool higher_is_better = true;
 };
 
+// One thing a table prints beside a cell's number when the cell chose between settings: a config
+// value or a measurement of the chosen variant (results/src/cell_setting.h).
+struct SettingItem {
+  bool from_config = false;       // a config key (dotted path) rather than a measurement
+  std::string name;               // the key or the measurement
+  std::string label;              // printed before the value
+  std::vector<std::string> hide;  // canonical values not printed (the neutral ones: off, 0)
+  std::string format;             // measurements: "" (as stored) or mib
+};
+
 struct TableTemplate {
   std::string name;  // the file stem; what `patchgd table <name>` takes
   std::string title;
@@ -56,6 +66,8 @@ struct TableTemplate {
   Axis rows;
   Axis columns;  // may have no keys: then each value is one column
   std::vector<ValueSpec> values;
+  // Printed beside each number: the chosen setting's values (cell_setting.h). Empty: nothing.
+  std::vector<SettingItem> setting;
   std::filesystem::path file;
 };
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "results/src/cell_stats.h"
+#include "results/src/cell_setting.h"
 #include "results/src/table_formats.h"
 
 namespace pgd::results {
@@ -40,6 +41,27 @@ TEST(CellStats, SeedsAreAveragedAndTheBestSettingWins) {
   // 95 % Student t with one degree of freedom: 12.706 × sd / √2 = 12.706 × 0.005.
   EXPECT_NEAR(cell.half_width, 0.0635310, 1e-6);
   EXPECT_EQ(format_cell(cell, accuracy()), "91.5 ± 6.4 (n=2)");
+}
+
+// A cell that chose between settings prints the chosen one's values beside its number.
+TEST(CellStats, TheChosenSettingIsDescribed) {
+  auto a = run(1, "done", 1, 32, {{"best_accuracy", 0.60}}, {{"batch_size", 4}});
+  auto b = run(2, "done", 1, 64, {{"best_accuracy", 0.80}},
+               {{"batch_size", 12}, {"peak_memory", 50.4 * 1048576}});
+  b.config["method"] = {{"checkpoint", "stages"}};
+  a.config["method"] = {{"checkpoint", "off"}};
+  const CellResult cell = aggregate_cell({&a, &b}, accuracy());
+  EXPECT_EQ(cell.best_run, 2);
+  EXPECT_EQ(cell.variants, 2);
+  std::vector<SettingItem> items(3);
+  items[0] = {true, "method.checkpoint", "checkpoint", {"off"}, ""};
+  items[1] = {false, "batch_size", "batch", {}, ""};
+  items[2] = {false, "peak_memory", "peak", {}, "mib"};
+  EXPECT_EQ(describe_setting(b, items), "checkpoint stages, batch 12, peak 50 MiB");
+  EXPECT_EQ(describe_setting(a, items), "batch 4");  // off is hidden, no peak measured
+  CellResult shown = cell;
+  shown.setting = describe_setting(b, items);
+  EXPECT_EQ(format_cell(shown, accuracy()), "80.0 [checkpoint stages, batch 12, peak 50 MiB]");
 }
 
 TEST(CellStats, CostsTakeTheMinimum) {

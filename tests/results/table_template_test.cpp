@@ -44,17 +44,11 @@ TEST(NaturalOrder, MemorySizesByMagnitudeAndNoneLast) {
 
 TEST(ShippedTemplates, AllLoadWithTheKeysOfTheirSweeps) {
   const auto dir = default_templates_dir();
-  const std::set<std::string> expected = {"ablation-accumulation",
-                                          "ablation-head",
-                                          "ablation-sampling",
-                                          "latency",
-                                          "memory-scaling",
-                                          "needle",
-                                          "needle-resolution",
-                                          "panda",
-                                          "ultramnist"};
+  const std::set<std::string> expected = {
+      "ablation-accumulation", "ablation-head", "ablation-sampling", "equal-memory", "latency",
+      "memory-scaling",        "needle",        "needle-resolution", "panda",        "ultramnist"};
   // Ours, not the paper's: no published layout to list.
-  const std::set<std::string> not_in_paper = {"needle", "needle-resolution"};
+  const std::set<std::string> not_in_paper = {"needle", "needle-resolution", "equal-memory"};
   const auto names = table_names(dir);
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
   for (const auto& n : names) {
@@ -84,6 +78,31 @@ TEST_F(TemplateFileTest, UnknownKeyIsNamedWithItsFile) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("bad.yaml"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("values[0].fromat"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(TemplateFileTest, SettingEntriesAreCheckedByKey) {
+  const std::string head = "title: x\nsweep: s\nrows: {keys: [{key: a}]}\nvalues: [{metric: m}]\n";
+  const auto ok =
+      write_file("t/ok.yaml", head +
+                                  "setting: [{key: method.checkpoint, label: ckpt, "
+                                  "hide: [off]}, {measurement: peak_memory, format: mib}]\n");
+  const TableTemplate t = load_table_template(ok);
+  ASSERT_EQ(t.setting.size(), 2u);
+  EXPECT_TRUE(t.setting[0].from_config);
+  EXPECT_EQ(t.setting[0].hide, std::vector<std::string>{"off"});
+  EXPECT_EQ(t.setting[1].format, "mib");
+  for (const auto& [bad, key] : std::vector<std::pair<std::string, std::string>>{
+           {"setting: [{labl: x, key: a}]\n", "setting[0].labl"},
+           {"setting: [{label: x}]\n", "setting[0]"},
+           {"setting: [{key: a, format: mib}]\n", "setting[0].format"},
+           {"setting: {key: a}\n", "setting"}}) {
+    try {
+      load_table_template(write_file("t/bad.yaml", head + bad));
+      ADD_FAILURE() << "expected an error for " << bad;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("'" + key), std::string::npos) << e.what();
+    }
   }
 }
 
