@@ -87,6 +87,7 @@ nlohmann::json case_config(const ModelCase& c) {
     overrides.push_back("method.patch_size=" + std::to_string(c.patch));
     overrides.push_back("method.sampling_fraction=" + number_text(c.fraction));
   }
+  for (const auto& o : c.overrides) overrides.push_back(o);
   for (auto& o : extra_overrides()) overrides.push_back(std::move(o));
   return config::compose_config(config::default_config_dir(), overrides);
 }

@@ -31,11 +31,12 @@ BackboneChoice resnet50();
 struct ModelCase {
   std::string method;  // "gd" | "patchgd"
   BackboneChoice backbone;
-  int64_t side = 256;       // S
-  int64_t batch = 1;        // B
-  int64_t patch = 32;       // p (PatchGD)
-  double fraction = 0.125;  // sampling fraction f_s (PatchGD)
-  bool heavy = false;       // registered only under PATCHGD_BENCH_FULL=1
+  int64_t side = 256;                  // S
+  int64_t batch = 1;                   // B
+  int64_t patch = 32;                  // p (PatchGD)
+  double fraction = 0.125;             // sampling fraction f_s (PatchGD)
+  bool heavy = false;                  // registered only under PATCHGD_BENCH_FULL=1
+  std::vector<std::string> overrides;  // more config overrides (method.checkpoint=stages, ...)
 
   // "BM_<family>/<backbone>/side:S/batch:B[/patch:p/fs:f]"
   std::string benchmark_name(const std::string& family) const;
