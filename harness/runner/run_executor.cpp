@@ -118,6 +118,19 @@ std::pair<torch::Tensor, torch::Tensor> probe_batch(const data::Dataset& ds, int
   return {torch::stack(images), torch::tensor(labels, torch::kInt64)};
 }
 
+// One probe of a search under the cap: a fresh method (with the settings being tried in st.spec)
+// trains two steps at `batch`. The steady state, not a fresh model's first step: from step two on,
+// gradients and the optimizer's state are live through the forward pass, and the loader holds the
+// next batch (its images and their stacked copy) while this one trains. Throws when it does not
+// fit.
+void probe_steady_state(RunState& st, int64_t batch) {
+  auto method = build_method(st);
+  auto [x, y] = probe_batch(*st.train_set, batch);
+  const std::vector<torch::Tensor> next_batch = {torch::empty_like(x), torch::empty_like(x)};
+  method->train_batch(x, y);
+  method->train_batch(x, y);
+}
+
 // Resolves train.batch_size / train.micro_batch = auto by trying real steps under the cap.
 void resolve_auto_batches(RunState& st) {
   const spec::TrainSpec& train = st.spec.train;
@@ -139,14 +152,7 @@ void resolve_auto_batches(RunState& st) {
           st.batch = b;
         else
           micro = b;
-        auto method = build_method(st);
-        auto [x, y] = probe_batch(*st.train_set, auto_batch ? b : st.batch);
-        // Probe the steady state, not a fresh model's first step: from step two on, gradients and
-        // the optimizer's state are live through the forward pass, and the loader holds the next
-        // batch (its images and their stacked copy) while this one trains.
-        const std::vector<torch::Tensor> next_batch = {torch::empty_like(x), torch::empty_like(x)};
-        method->train_batch(x, y);
-        method->train_batch(x, y);
+        probe_steady_state(st, auto_batch ? b : st.batch);
       },
       lower);
   if (found == 0)
@@ -175,10 +181,7 @@ void resolve_gd_input_size(RunState& st) {
     const int64_t found = largest_fitting_batch(steps, [&](int64_t m) {
       st.check_stop();
       side = std::min(image_side, m * kStep);
-      auto method = build_method(st);
-      auto [x, y] = probe_batch(*st.train_set, st.batch);
-      method->train_batch(x, y);  // the steady state, as in resolve_auto_batches
-      method->train_batch(x, y);
+      probe_steady_state(st, st.batch);
     });
     if (found == 0)
       throw memory::OutOfMemoryError(

@@ -42,6 +42,22 @@ std::vector<std::string> tiny(std::vector<std::string> extra) {
   return o;
 }
 
+// GD on synthetic images of `image_side` for the input-size search, one epoch.
+std::vector<std::string> gd_with_input_size(int image_side, int train_size, int batch) {
+  return {"dataset=synthetic",
+          "dataset.image_size=" + std::to_string(image_side),
+          "dataset.train_size=" + std::to_string(train_size),
+          "dataset.val_size=4",
+          "backbone=mobilenetv2-0.25",
+          "method=gd",
+          "train.batch_size=" + std::to_string(batch),
+          "train.epochs=1",
+          "head.channels=16",
+          "head.latent_dim=16",
+          "threads=1",
+          "measure.latency=false"};
+}
+
 class RunExecutorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -67,6 +83,10 @@ class RunExecutorTest : public ::testing::Test {
     const auto q = db_->query(sql);
     EXPECT_EQ(q.rows.size(), 1u) << sql;
     return q.rows.empty() || !q.rows[0][0] ? -1e9 : std::stod(*q.rows[0][0]);
+  }
+  double measurement(int64_t run_id, const std::string& name) {
+    return scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(run_id) +
+                  " AND name='" + name + "'");
   }
   fs::path dir_;
   std::unique_ptr<store::ResultStore> db_;
@@ -105,25 +125,18 @@ TEST_F(RunExecutorTest, OverTheCapIsAnOomResultWithItsPeak) {
   EXPECT_EQ(out.status, store::RunStatus::Oom) << out.error;
   EXPECT_EQ(db_->run(id)->status, store::RunStatus::Oom);
   EXPECT_FALSE(db_->run(id)->error.empty());
-  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
-                   " AND name='peak_memory'"),
-            0);
-  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
-                   " AND name='memory_cap'"),
-            2.0 * 1024 * 1024);
+  EXPECT_GT(measurement(id, "peak_memory"), 0);
+  EXPECT_EQ(measurement(id, "memory_cap"), 2.0 * 1024 * 1024);
 }
 
 TEST_F(RunExecutorTest, AutoBatchFindsAFittingBatchUnderTheCap) {
   auto [id, out] = run(
       tiny({"method=gd", "train.batch_size=auto", "train.auto_batch_max=8", "memory.cap=512MB"}));
   ASSERT_EQ(out.status, store::RunStatus::Done) << out.error;
-  const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
-                          " AND name='auto_batch_size'");
+  const double b = measurement(id, "auto_batch_size");
   EXPECT_GE(b, 1);
   EXPECT_LE(b, 8);
-  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
-                   " AND name='batch_size'"),
-            b);
+  EXPECT_EQ(measurement(id, "batch_size"), b);
 }
 
 // The batch the search picks must train for real under the same cap. The search once probed a
@@ -145,8 +158,7 @@ TEST_F(RunExecutorTest, AutoBatchChosenUnderATightCapTrainsWithoutOom) {
           << "cap " << cap << ": " << out.error;
       continue;
     }
-    const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
-                            " AND name='auto_batch_size'");
+    const double b = measurement(id, "auto_batch_size");
     if (b > 2 && b < 12) ++mid_search;
   }
   EXPECT_GE(mid_search, 1) << "no cap landed mid-search; the caps no longer exercise the search";
@@ -155,39 +167,55 @@ TEST_F(RunExecutorTest, AutoBatchChosenUnderATightCapTrainsWithoutOom) {
 // GD at reduced resolution, `auto`: the largest multiple of 32 whose step fits the cap at the
 // run's batch, recorded as the input_size used; it trains under that cap.
 TEST_F(RunExecutorTest, AutoInputSizeFindsASideThatTrainsUnderTheCap) {
-  const std::vector<std::string> base = {"dataset=synthetic",
-                                         "dataset.image_size=256",
-                                         "dataset.train_size=8",
-                                         "dataset.val_size=4",
-                                         "backbone=mobilenetv2-0.25",
-                                         "method=gd",
-                                         "train.batch_size=4",
-                                         "train.epochs=1",
-                                         "head.channels=16",
-                                         "head.latent_dim=16",
-                                         "threads=1",
-                                         "measure.latency=false"};
+  const auto base = gd_with_input_size(256, 8, 4);
   auto uncapped = base;
   uncapped.push_back("method.input_size=auto");
   auto [free_id, free_out] = run(uncapped);
   ASSERT_EQ(free_out.status, store::RunStatus::Done) << free_out.error;
-  EXPECT_EQ(scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(free_id) +
-                   " AND name='input_size'"),
-            256);
-  const double full_peak =
-      scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(free_id) +
-             " AND name='peak_memory'");
+  EXPECT_EQ(measurement(free_id, "input_size"), 256);
+  const double full_peak = measurement(free_id, "peak_memory");
   auto capped = uncapped;
   // Between the full side's peak and a fraction of it: the search must end below 256.
   capped.push_back("memory.cap=" + std::to_string(static_cast<int64_t>(full_peak * 0.6 / 1024)) +
                    "KB");
   auto [id, out] = run(capped);
   ASSERT_EQ(out.status, store::RunStatus::Done) << out.error;
-  const double side = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
-                             " AND name='input_size'");
+  const double side = measurement(id, "input_size");
   EXPECT_GE(side, 32);
   EXPECT_LT(side, 256);
   EXPECT_EQ(static_cast<int64_t>(side) % 32, 0);
+}
+
+// The side the search picks must train for real under the same cap. Its probe once left out the
+// next batch the loader holds while one trains (two copies of a full-resolution batch), so the run
+// OOMed right after "input size search: 32 px fits" (equal-memory sweep, 56 MB). Large images and
+// a small side make those copies dominate: caps a little above a run's own peak at 64 px, where a
+// probe without the copies finds a side that fits and the run then runs out of memory.
+TEST_F(RunExecutorTest, AutoInputSizeChosenUnderATightCapTrainsWithoutOom) {
+  auto base = gd_with_input_size(512, 16, 8);
+  base.push_back("eval.bn_recalibration=0");
+  auto at64 = base;
+  at64.push_back("method.input_size=64");
+  auto [free_id, free_out] = run(at64);
+  ASSERT_EQ(free_out.status, store::RunStatus::Done) << free_out.error;
+  const double peak64 = measurement(free_id, "peak_memory");
+  // Each cap: the run trains at the side found, or the search itself refuses (its probe is
+  // conservative); never an OOM after the search said a side fits.
+  int trained = 0;
+  for (double margin : {1.02, 1.15, 1.3}) {
+    auto capped = base;
+    capped.push_back("method.input_size=auto");
+    capped.push_back("memory.cap=" + std::to_string(static_cast<int64_t>(peak64 * margin / 1024)) +
+                     "KB");
+    auto [id, out] = run(capped);
+    if (out.status == store::RunStatus::Done) {
+      ++trained;
+      continue;
+    }
+    EXPECT_NE(out.error.find("input size search"), std::string::npos)
+        << "cap " << margin << " x the peak at 64 px: " << out.error;
+  }
+  EXPECT_GE(trained, 1) << "the search refused every cap; it no longer finds a side that fits";
 }
 
 // PatchGD's batch search probes its whole step (fill, inner loop, optimizer state) and the
@@ -202,8 +230,7 @@ TEST_F(RunExecutorTest, PatchGdAutoBatchTrainsUnderTheCap) {
              "train.auto_batch_max=16", "train.epochs=1", "head.channels=16", "head.latent_dim=16",
              "threads=1", "measure.latency=false", "memory.cap=48MB"});
     ASSERT_EQ(out.status, store::RunStatus::Done) << "inner_chunk " << chunk << ": " << out.error;
-    const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
-                            " AND name='auto_batch_size'");
+    const double b = measurement(id, "auto_batch_size");
     EXPECT_GE(b, 2) << chunk;
     EXPECT_LE(b, 16) << chunk;
   }
@@ -214,8 +241,7 @@ TEST_F(RunExecutorTest, CudaRunsMeasureTheirPeakAndSearchUnderTheCap) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device in this build or machine";
   auto [id, out] = run(tiny({"method=patchgd", "device=cuda", "memory.cap=1GB"}));
   ASSERT_EQ(out.status, store::RunStatus::Done) << out.error;
-  const double peak = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(id) +
-                             " AND name='peak_memory'");
+  const double peak = measurement(id, "peak_memory");
   EXPECT_GT(peak, 0);
   EXPECT_LT(peak, 1024.0 * 1024 * 1024);
   auto [gid, gout] = run({"dataset=synthetic", "dataset.image_size=256", "dataset.train_size=64",
@@ -224,8 +250,7 @@ TEST_F(RunExecutorTest, CudaRunsMeasureTheirPeakAndSearchUnderTheCap) {
                           "train.max_batches_per_epoch=2", "memory.cap=600MB", "threads=1",
                           "measure.steps=1", "measure.warmup_steps=0"});
   ASSERT_EQ(gout.status, store::RunStatus::Done) << gout.error;
-  const double b = scalar("SELECT value FROM measurements WHERE run_id=" + std::to_string(gid) +
-                          " AND name='auto_batch_size'");
+  const double b = measurement(gid, "auto_batch_size");
   EXPECT_GE(b, 2);
   EXPECT_LT(b, 64) << "a 600 MB cap should stop ResNet18 at 256 px well before batch 64";
 }
