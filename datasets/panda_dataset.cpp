@@ -7,6 +7,7 @@
 
 #include "datasets/panda_cache.h"
 #include "datasets/panda_table.h"
+#include "datasets/rgb_normalizer.h"
 
 namespace pgd::data {
 namespace {
@@ -100,19 +101,8 @@ torch::Tensor PandaDataset::image(size_t i) const {
   const PandaImage img = image_rgb(i);
   const int64_t s = img.size;
   torch::Tensor out = torch::empty({3, s, s}, torch::kFloat32);
-  float* dst = out.data_ptr<float>();
-  // A table per channel: 256 divisions instead of 3·S² of them.
-  float table[3][256];
-  for (int c = 0; c < 3; ++c)
-    for (int v = 0; v < 256; ++v)
-      table[c][v] = (static_cast<float>(v) / 255.0f - kPandaMean[c]) / kPandaStd[c];
-  const uint8_t* src = img.rgb.data();
-  const int64_t plane = s * s;
-  for (int64_t p = 0; p < plane; ++p) {
-    dst[p] = table[0][src[3 * p + 0]];
-    dst[plane + p] = table[1][src[3 * p + 1]];
-    dst[2 * plane + p] = table[2][src[3 * p + 2]];
-  }
+  static const RgbNormalizer normalizer(kPandaMean, kPandaStd);
+  normalizer.to_planes(img.rgb.data(), s * s, out.data_ptr<float>(), s * s);
   return out;
 }
 

@@ -46,10 +46,10 @@ int64_t tile_side(int64_t tile, int64_t level_side) {
   return std::min<int64_t>(tile, std::max<int64_t>(16, level_side / 16 * 16));
 }
 
-// One tiled directory holding one level.
+// One tiled directory holding one level, its pixels from `fill`.
 void write_level(TIFF* tif, const std::filesystem::path& path, const TiffMessages& messages,
-                 const std::vector<uint8_t>& rgb, int64_t height, int64_t width, int level,
-                 int tile, Compression compression) {
+                 const TileFiller& fill, int64_t height, int64_t width, int level, int tile,
+                 Compression compression) {
   const auto w32 = static_cast<uint32_t>(width);
   const auto h32 = static_cast<uint32_t>(height);
   const int64_t tile_w = tile_side(tile, width), tile_h = tile_side(tile, height);
@@ -78,19 +78,17 @@ void write_level(TIFF* tif, const std::filesystem::path& path, const TiffMessage
   // Edge tiles are filled by repeating the last row/column: OpenSlide clips them to the image,
   // and for JPEG a flat continuation avoids ringing into the visible pixels.
   std::vector<uint8_t> buf(static_cast<size_t>(tile_w * tile_h * 3));
+  const int64_t stride = tile_w * 3;
   for (int64_t ty = 0; ty < height; ty += tile_h) {
     for (int64_t tx = 0; tx < width; tx += tile_w) {
-      for (int64_t y = 0; y < tile_h; ++y) {
-        const int64_t sy = std::min(ty + y, height - 1);
-        const uint8_t* src_row = rgb.data() + static_cast<size_t>(sy * width) * 3;
-        uint8_t* dst = buf.data() + static_cast<size_t>(y * tile_w) * 3;
-        for (int64_t x = 0; x < tile_w; ++x) {
-          const int64_t sx = std::min(tx + x, width - 1);
-          dst[x * 3 + 0] = src_row[sx * 3 + 0];
-          dst[x * 3 + 1] = src_row[sx * 3 + 1];
-          dst[x * 3 + 2] = src_row[sx * 3 + 2];
-        }
+      const int64_t vh = std::min(tile_h, height - ty), vw = std::min(tile_w, width - tx);
+      fill(level, ty, tx, vh, vw, buf.data(), stride);
+      for (int64_t y = 0; y < vh; ++y) {
+        uint8_t* row = buf.data() + y * stride;
+        for (int64_t x = vw; x < tile_w; ++x) std::copy_n(row + (vw - 1) * 3, 3, row + x * 3);
       }
+      for (int64_t y = vh; y < tile_h; ++y)
+        std::copy_n(buf.data() + (vh - 1) * stride, stride, buf.data() + y * stride);
       if (TIFFWriteTile(tif, buf.data(), static_cast<uint32_t>(tx), static_cast<uint32_t>(ty), 0,
                         0) < 0)
         fail(path, "writing a tile of level " + std::to_string(level), messages);
@@ -128,6 +126,32 @@ void write_pyramid_tiff(const std::filesystem::path& path, const std::vector<uin
   if (static_cast<int64_t>(rgb.size()) != height * width * 3)
     throw std::invalid_argument("write_pyramid_tiff: rgb holds " + std::to_string(rgb.size()) +
                                 " bytes, expected H*W*3 = " + std::to_string(height * width * 3));
+  // Levels are halved in memory one at a time as the writer reaches them (it asks level by
+  // level, in order): level 0 is read from `rgb`, level k from the halving of level k-1.
+  std::vector<uint8_t> level_rgb;
+  int current = 0;
+  int64_t h = height, w = width;
+  const TileFiller fill = [&](int level, int64_t y, int64_t x, int64_t th, int64_t tw,
+                              uint8_t* out, int64_t stride) {
+    while (current < level) {
+      level_rgb = halve_rgb(current == 0 ? rgb : level_rgb, h, w);
+      h = (h + 1) / 2;
+      w = (w + 1) / 2;
+      ++current;
+    }
+    const std::vector<uint8_t>& src = level == 0 ? rgb : level_rgb;
+    for (int64_t r = 0; r < th; ++r)
+      std::copy_n(src.data() + ((y + r) * w + x) * 3, tw * 3, out + r * stride);
+  };
+  write_pyramid_tiff_tiles(path, height, width, levels, fill, tile, compression);
+}
+
+void write_pyramid_tiff_tiles(const std::filesystem::path& path, int64_t height, int64_t width,
+                              int levels, const TileFiller& fill, int tile,
+                              Compression compression) {
+  if (height <= 0 || width <= 0 || height > UINT32_MAX || width > UINT32_MAX)
+    throw std::invalid_argument("write_pyramid_tiff: bad size " + std::to_string(height) + "x" +
+                                std::to_string(width));
   if (levels < 1) throw std::invalid_argument("write_pyramid_tiff: levels must be >= 1");
   if (tile < 16 || tile % 16 != 0)
     throw std::invalid_argument("write_pyramid_tiff: tile " + std::to_string(tile) +
@@ -147,16 +171,11 @@ void write_pyramid_tiff(const std::filesystem::path& path, const std::vector<uin
   if (!tif) fail(path, "cannot create the file", messages);
 
   try {
-    std::vector<uint8_t> level_rgb;  // holds levels >= 1; level 0 is read from `rgb` directly
     int64_t h = height, w = width;
     for (int level = 0; level < levels; ++level) {
-      if (level > 0) {
-        level_rgb = halve_rgb(level == 1 ? rgb : level_rgb, h, w);
-        h = (h + 1) / 2;
-        w = (w + 1) / 2;
-      }
-      write_level(tif, path, messages, level == 0 ? rgb : level_rgb, h, w, level, tile,
-                  compression);
+      write_level(tif, path, messages, fill, h, w, level, tile, compression);
+      h = (h + 1) / 2;
+      w = (w + 1) / 2;
     }
   } catch (...) {
     TIFFClose(tif);

@@ -4,6 +4,7 @@
 // ~400 GB and not available here).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <vector>
 
 namespace pgd::data {
@@ -23,6 +24,18 @@ enum class Compression { Deflate, Jpeg };
 void write_pyramid_tiff(const std::filesystem::path& path, const std::vector<uint8_t>& rgb,
                         int64_t height, int64_t width, int levels, int tile = 256,
                         Compression compression = Compression::Deflate);
+
+// Writes rows [y, y+h) × columns [x, x+w) of `level` as RGB into out (row r at out + r·stride).
+using TileFiller = std::function<void(int level, int64_t y, int64_t x, int64_t h, int64_t w,
+                                      uint8_t* out, int64_t stride)>;
+
+// The same file layout with pixels from `fill`, asked one tile at a time, level 0 first and
+// each level in row-major tile order; level k is ceil(H/2^k)×ceil(W/2^k) and what it holds is
+// up to `fill`. Only one tile is held, so the image can be far larger than memory (the
+// gigapixel synthetic slides). Same arguments and errors as write_pyramid_tiff.
+void write_pyramid_tiff_tiles(const std::filesystem::path& path, int64_t height, int64_t width,
+                              int levels, const TileFiller& fill, int tile = 256,
+                              Compression compression = Compression::Deflate);
 
 // The halving used between levels, exposed so tests can predict what each level holds.
 // rgb: H×W×3 uint8 → ceil(H/2)×ceil(W/2)×3 uint8 (a 2×2 box mean, rounded; edges average

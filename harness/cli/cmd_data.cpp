@@ -29,8 +29,11 @@ int cmd_data(int argc, char** argv) {
         "split", "train|val", cxxopts::value<std::string>()->default_value("train"))(
         "per-grade", "panda-synthetic: slides per ISUP grade",
         cxxopts::value<int64_t>()->default_value("8"))(
-        "side", "panda-synthetic: long side of level 0",
+        "side", "panda-synthetic: long side of level 0 (above 8192 each tile is rendered on its own, "
+        "so slides of 65536 and more are written without holding them in memory)",
         cxxopts::value<int64_t>()->default_value("1024"))(
+        "levels", "panda-synthetic: pyramid levels, each half the previous",
+        cxxopts::value<int>()->default_value("3"))(
         "args", "DATASET [key=value ...]", cxxopts::value<std::vector<std::string>>());
     opts.parse_positional({"args"});
     opts.positional_help("ultramnist|ultramnist10 [key=value ...]");
@@ -44,6 +47,12 @@ int cmd_data(int argc, char** argv) {
       data::SyntheticSlidesOptions so;
       so.slides_per_grade = r["per-grade"].as<int64_t>();
       so.side = r["side"].as<int64_t>();
+      so.levels = r["levels"].as<int>();
+      if (so.side < 64 || so.side > (int64_t{1} << 20))
+        throw UsageError("--side " + std::to_string(so.side) + ": expected 64 to 1048576");
+      if (so.levels < 1 || (so.side >> (so.levels - 1)) < 1)
+        throw UsageError("--levels " + std::to_string(so.levels) +
+                         ": expected at least 1, and a top level of at least 1 pixel");
       data::write_synthetic_slides(r["out"].as<std::string>(), so);
       std::cout << "synthetic PANDA slides in " << r["out"].as<std::string>() << std::endl;
       return 0;
