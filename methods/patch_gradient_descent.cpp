@@ -22,6 +22,16 @@ Network build_patchgd_network(const MethodOptions& options, const MethodContext&
   return Network(backbone, LatentHead(head));
 }
 
+// images: B×3×S×S → a source on `device`, with the shape checked first so a wrong tensor names
+// the method rather than the source.
+TensorPatchSource in_memory(const torch::Tensor& images, int64_t side, torch::Device device,
+                            const char* caller) {
+  TORCH_CHECK(images.dim() == 4 && images.size(2) == side && images.size(3) == side &&
+                  images.size(0) > 0,
+              caller, ": expected B×3×", side, "×", side, " images, got ", images.sizes());
+  return TensorPatchSource(images, device);
+}
+
 }  // namespace
 
 PatchGdSettings make_patchgd_settings(const MethodOptions& options, int64_t image_size) {
@@ -79,13 +89,18 @@ std::vector<std::pair<int64_t, int64_t>> PatchGradientDescent::row_chunks(int64_
   return chunks;
 }
 
-torch::Tensor PatchGradientDescent::encode_rows(const torch::Tensor& images,
+void PatchGradientDescent::append_reads(std::vector<PatchRead>& reads, const PatchSource& source,
+                                        const torch::Tensor& positions, int passes) const {
+  const auto chunks = row_chunks(source.batch() * positions.size(0));
+  for (int pass = 0; pass < passes; ++pass)
+    for (const auto& [start, count] : chunks)
+      reads.push_back({positions, settings_.patch_size, start, count});
+}
+
+torch::Tensor PatchGradientDescent::encode_rows(const PatchSource& source,
                                                 const torch::Tensor& positions, int64_t start,
                                                 int64_t count) {
-  const int64_t rows = images.size(0) * positions.size(0);
-  auto patches = start == 0 && count == rows
-                     ? gather_patches(images, positions, settings_.patch_size)  // (B·k)×3×p×p
-                     : gather_patch_rows(images, positions, settings_.patch_size, start, count);
+  auto patches = source.patch_rows(positions, settings_.patch_size, start, count, device_);
   auto encodings = network_->backbone->forward(in_model_layout(patches));
   TORCH_CHECK(encodings.dim() == 2 && encodings.size(1) == settings_.latent_dim,
               "PatchGD: the encoder returned ", encodings.sizes(), ", expected (B·k)×",
@@ -93,37 +108,37 @@ torch::Tensor PatchGradientDescent::encode_rows(const torch::Tensor& images,
   return encodings;
 }
 
-torch::Tensor PatchGradientDescent::encode(const torch::Tensor& images,
+torch::Tensor PatchGradientDescent::encode(const PatchSource& source,
                                            const torch::Tensor& positions) {
-  const auto chunks = row_chunks(images.size(0) * positions.size(0));
-  if (chunks.size() == 1) return encode_rows(images, positions, 0, chunks[0].second);
+  const auto chunks = row_chunks(source.batch() * positions.size(0));
+  if (chunks.size() == 1) return encode_rows(source, positions, 0, chunks[0].second);
   std::vector<torch::Tensor> parts;
   for (const auto& [start, count] : chunks)
-    parts.push_back(encode_rows(images, positions, start, count));
+    parts.push_back(encode_rows(source, positions, start, count));
   return torch::cat(parts, 0);
 }
 
-torch::Tensor PatchGradientDescent::encode_for_replay(const torch::Tensor& images,
+torch::Tensor PatchGradientDescent::encode_for_replay(const PatchSource& source,
                                                       const torch::Tensor& positions,
                                                       std::vector<RngSnapshot>& rngs) {
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> parts;
-  for (const auto& [start, count] : row_chunks(images.size(0) * positions.size(0))) {
+  for (const auto& [start, count] : row_chunks(source.batch() * positions.size(0))) {
     rngs.push_back(capture_rng(device_));
-    parts.push_back(encode_rows(images, positions, start, count));
+    parts.push_back(encode_rows(source, positions, start, count));
   }
   return torch::cat(parts, 0);
 }
 
-void PatchGradientDescent::backpropagate_chunks(const torch::Tensor& images,
+void PatchGradientDescent::backpropagate_chunks(const PatchSource& source,
                                                 const torch::Tensor& positions,
                                                 const torch::Tensor& grad,
                                                 const std::vector<RngSnapshot>& rngs) {
-  const auto chunks = row_chunks(images.size(0) * positions.size(0));
+  const auto chunks = row_chunks(source.batch() * positions.size(0));
   for (size_t c = 0; c < chunks.size(); ++c) {
     const auto [start, count] = chunks[c];
     ReplayGuard guard(*network_->backbone, rngs[c]);
-    encode_rows(images, positions, start, count).backward(grad.narrow(0, start, count));
+    encode_rows(source, positions, start, count).backward(grad.narrow(0, start, count));
   }
 }
 
@@ -137,54 +152,67 @@ torch::Tensor& PatchGradientDescent::latent_buffer(int64_t batch) {
   return z_buffer_;
 }
 
-void PatchGradientDescent::fill_latent(const torch::Tensor& images) {
+void PatchGradientDescent::fill_latent(const PatchSource& source) {
   torch::NoGradGuard no_grad;
   set_train_mode();
   if (!settings_.fill_bn_train) network_->backbone->eval();
-  auto& z = latent_buffer(images.size(0));
-  for (const auto& positions : shuffled_chunks()) {
-    write_encodings_(z, positions, encode(images, positions));
+  auto& z = latent_buffer(source.batch());
+  const auto chunks = shuffled_chunks();
+  std::vector<PatchRead> reads;
+  for (const auto& positions : chunks) append_reads(reads, source, positions);
+  source.plan_reads(std::move(reads));
+  for (const auto& positions : chunks) {
+    write_encodings_(z, positions, encode(source, positions));
     if (trace_enabled_) trace_.fill_positions.push_back(to_vector(positions));
   }
 }
 
-TrainStepResult PatchGradientDescent::run_batch(const torch::Tensor& images,
-                                                const torch::Tensor& labels, bool update) {
+void PatchGradientDescent::check_side(const PatchSource& source, const char* caller) const {
   const int64_t side = settings_.grid * settings_.patch_size;
-  TORCH_CHECK(images.dim() == 4 && images.size(2) == side && images.size(3) == side &&
-                  labels.dim() == 1 && labels.size(0) == images.size(0) && images.size(0) > 0,
-              "PatchGradientDescent: expected B×3×", side, "×", side, " images and B labels, got ",
-              images.sizes(), " and ", labels.sizes());
-  // Contiguous once here, so gather_patches's view of each chunk never copies the batch.
-  auto x = images.to(device_, torch::kFloat).contiguous();
+  TORCH_CHECK(source.side() == side && source.batch() > 0, caller, ": expected B≥1 images of ",
+              side, "×", side, ", got ", source.batch(), " of ", source.side(), "×",
+              source.side());
+}
+
+TrainStepResult PatchGradientDescent::run_batch(const PatchSource& source,
+                                                const torch::Tensor& labels, bool update) {
+  check_side(source, "PatchGradientDescent");
+  TORCH_CHECK(labels.dim() == 1 && labels.size(0) == source.batch(),
+              "PatchGradientDescent: expected ", source.batch(), " labels, got ", labels.sizes());
   auto y = labels.to(device_, torch::kLong);
   trace_ = PatchGdTrace{};
   const auto& plan = settings_.plan;
 
-  fill_latent(x);  // Algorithm 2
+  fill_latent(source);  // Algorithm 2
 
   // Algorithm 1: each inner iteration re-encodes one chunk of a fresh permutation with
   // gradients, on top of a detached Z, so backward reaches only this chunk's patches.
   set_train_mode();
   optimizer_->zero_grad();
   const auto chunks = shuffled_chunks();
+  std::vector<PatchRead> reads;
+  for (int64_t j = 0; j < plan.inner_steps; ++j) {
+    const bool twice = row_chunks(source.batch() * chunks[j].size(0)).size() > 1;
+    append_reads(reads, source, chunks[j], twice ? 2 : 1);
+  }
+  source.plan_reads(std::move(reads));
   torch::Tensor z = z_buffer_;
   torch::Tensor last_logits, last_loss;
   TrainStepResult result;
-  result.count = x.size(0);
+  result.count = source.batch();
   for (int64_t j = 0; j < plan.inner_steps; ++j) {
     const auto& positions = chunks[j];
     // Chunked: the encodings enter the graph as a leaf, whose gradient (dL/dZ at the k
     // positions) then drives the backbone's backward chunk by chunk.
-    const bool chunked = row_chunks(x.size(0) * positions.size(0)).size() > 1;
+    const bool chunked = row_chunks(source.batch() * positions.size(0)).size() > 1;
     std::vector<RngSnapshot> rngs;
-    auto encodings =
-        chunked ? encode_for_replay(x, positions, rngs).requires_grad_(true) : encode(x, positions);
+    auto encodings = chunked ? encode_for_replay(source, positions, rngs).requires_grad_(true)
+                             : encode(source, positions);
     z = write_encodings(z.detach(), positions, encodings);
     auto logits = network_->head->forward(z);
     auto loss = torch::nn::functional::cross_entropy(logits, y);
     (loss / static_cast<double>(plan.epsilon)).backward();
-    if (chunked) backpropagate_chunks(x, positions, encodings.grad(), rngs);
+    if (chunked) backpropagate_chunks(source, positions, encodings.grad(), rngs);
     last_logits = logits.detach();
     last_loss = loss.detach();
     if (trace_enabled_) trace_.inner_positions.push_back(to_vector(chunks[j]));
@@ -207,41 +235,56 @@ TrainStepResult PatchGradientDescent::run_batch(const torch::Tensor& images,
 
 TrainStepResult PatchGradientDescent::train_batch(const torch::Tensor& images,
                                                   const torch::Tensor& labels) {
-  return run_batch(images, labels, /*update=*/true);
+  const int64_t side = settings_.grid * settings_.patch_size;
+  return train_patches(in_memory(images, side, device_, "PatchGradientDescent"), labels);
 }
 
 TrainStepResult PatchGradientDescent::accumulate_gradients(const torch::Tensor& images,
                                                            const torch::Tensor& labels) {
-  return run_batch(images, labels, /*update=*/false);
+  const int64_t side = settings_.grid * settings_.patch_size;
+  return accumulate_gradients(in_memory(images, side, device_, "PatchGradientDescent"), labels);
+}
+
+TrainStepResult PatchGradientDescent::train_patches(const PatchSource& source,
+                                                    const torch::Tensor& labels) {
+  return run_batch(source, labels, /*update=*/true);
+}
+
+TrainStepResult PatchGradientDescent::accumulate_gradients(const PatchSource& source,
+                                                           const torch::Tensor& labels) {
+  return run_batch(source, labels, /*update=*/false);
 }
 
 torch::Tensor PatchGradientDescent::predict(const torch::Tensor& images) {
   const int64_t side = settings_.grid * settings_.patch_size;
-  TORCH_CHECK(
-      images.dim() == 4 && images.size(2) == side && images.size(3) == side && images.size(0) > 0,
-      "PatchGradientDescent::predict: expected B×3×", side, "×", side, ", got ", images.sizes());
+  return predict_patches(in_memory(images, side, device_, "PatchGradientDescent::predict"));
+}
+
+torch::Tensor PatchGradientDescent::predict_patches(const PatchSource& source) {
+  check_side(source, "PatchGradientDescent::predict");
   torch::NoGradGuard no_grad;
   set_eval_mode();
-  auto x = images.to(device_, torch::kFloat).contiguous();
   // Eval-mode encodings do not depend on which patches share a call, so visit in grid order
   // and leave the sampling generator untouched.
   const int64_t chunk = settings_.eval_chunk > 0 ? settings_.eval_chunk : settings_.plan.k;
-  return network_->head->forward(encode_all(x, chunk)).to(torch::kCPU);
+  return network_->head->forward(encode_all(source, chunk)).to(torch::kCPU);
 }
 
-torch::Tensor PatchGradientDescent::encode_all(const torch::Tensor& images, int64_t chunk) {
-  auto z = torch::zeros({images.size(0), settings_.latent_dim, settings_.grid, settings_.grid},
-                        images.options());
+torch::Tensor PatchGradientDescent::encode_all(const PatchSource& source, int64_t chunk) {
+  auto z = torch::zeros({source.batch(), settings_.latent_dim, settings_.grid, settings_.grid},
+                        torch::TensorOptions().dtype(torch::kFloat).device(device_));
   const auto order = torch::arange(settings_.plan.positions,
                                    torch::TensorOptions().dtype(torch::kLong).device(device_));
-  for (const auto& positions : split_positions(order, chunk))
-    write_encodings_(z, positions, encode(images, positions));
+  const auto chunks = split_positions(order, chunk);
+  std::vector<PatchRead> reads;
+  for (const auto& positions : chunks) append_reads(reads, source, positions);
+  source.plan_reads(std::move(reads));
+  for (const auto& positions : chunks) write_encodings_(z, positions, encode(source, positions));
   return z;
 }
 
 void PatchGradientDescent::calibration_forward(const torch::Tensor& images) {
-  auto x = images.to(device_, torch::kFloat).contiguous();
-  network_->head->forward(encode_all(x, settings_.plan.k));
+  network_->head->forward(encode_all(TensorPatchSource(images, device_), settings_.plan.k));
 }
 
 }  // namespace pgd::methods

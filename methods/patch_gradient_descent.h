@@ -14,6 +14,7 @@
 #include "methods/forward_replay.h"
 #include "methods/network.h"
 #include "methods/patch_grid.h"
+#include "methods/patch_source.h"
 
 namespace pgd::methods {
 
@@ -58,6 +59,12 @@ class PatchGradientDescent : public NetworkMethod {
   // this is the gradient of CE(head(Z)) with Z encoded from every patch.
   TrainStepResult accumulate_gradients(const torch::Tensor& images, const torch::Tensor& labels);
 
+  // The same three from any patch source (slides streamed window by window): source.side()
+  // must be S. train_batch(images, …) is train_patches(TensorPatchSource(images), …).
+  TrainStepResult train_patches(const PatchSource& source, const torch::Tensor& labels);
+  torch::Tensor predict_patches(const PatchSource& source);
+  TrainStepResult accumulate_gradients(const PatchSource& source, const torch::Tensor& labels);
+
   const PatchGdSettings& settings() const { return settings_; }
   const SamplingPlan& plan() const { return settings_.plan; }
 
@@ -74,36 +81,41 @@ class PatchGradientDescent : public NetworkMethod {
  private:
   PatchGradientDescent(const MethodOptions& options, const MethodContext& ctx,
                        const PatchGdSettings& settings);
-  // Z from every patch in grid order, chunks of `chunk` positions. images: B×3×S×S on the device
-  // → B×D×N×N (a fresh tensor).
-  torch::Tensor encode_all(const torch::Tensor& images, int64_t chunk);
-  TrainStepResult run_batch(const torch::Tensor& images, const torch::Tensor& labels, bool update);
-  // Algorithm 2: every position in a random order, chunks of k, no gradients.
-  // images: B×3×S×S on the device → the Z buffer B×D×N×N filled.
-  void fill_latent(const torch::Tensor& images);
+  // Z from every patch in grid order, chunks of `chunk` positions → B×D×N×N (a fresh tensor).
+  torch::Tensor encode_all(const PatchSource& source, int64_t chunk);
+  TrainStepResult run_batch(const PatchSource& source, const torch::Tensor& labels, bool update);
+  // Algorithm 2: every position in a random order, chunks of k, no gradients → the Z buffer
+  // B×D×N×N filled.
+  void fill_latent(const PatchSource& source);
+  // source.side() == S, else c10::Error naming `caller` and both sides.
+  void check_side(const PatchSource& source, const char* caller) const;
   // The Z buffer resized (reallocated only when B or the device changes) and zeroed.
   torch::Tensor& latent_buffer(int64_t batch);
   // order: N² int64 on the CPU, a fresh permutation from the method's generator
   torch::Tensor permutation();
   // A fresh permutation on the device, in chunks of k (views of one tensor).
   std::vector<torch::Tensor> shuffled_chunks();
-  // images: B×3×S×S; positions: k int64 on the device → (B·k)×D, in calls of at most
-  // inner_chunk patches when that is set.
-  torch::Tensor encode(const torch::Tensor& images, const torch::Tensor& positions);
+  // positions: k int64 on the device → (B·k)×D, in calls of at most inner_chunk patches when
+  // that is set.
+  torch::Tensor encode(const PatchSource& source, const torch::Tensor& positions);
   // Rows [start, start + count) of encode's result, in one backbone call.
-  torch::Tensor encode_rows(const torch::Tensor& images, const torch::Tensor& positions,
+  torch::Tensor encode_rows(const PatchSource& source, const torch::Tensor& positions,
                             int64_t start, int64_t count);
+  // The reads encode(source, positions) makes, appended to `reads` (`passes` times: the chunked
+  // inner step reads its rows twice, once per pass).
+  void append_reads(std::vector<PatchRead>& reads, const PatchSource& source,
+                    const torch::Tensor& positions, int passes = 1) const;
   // The row ranges encode splits B·k patches into: (start, count) pairs of inner_chunk rows, a
   // last single row joined to the chunk before.
   std::vector<std::pair<int64_t, int64_t>> row_chunks(int64_t rows) const;
   // The chunked inner step's first pass: encode's result computed without a graph, with the
   // generator state before each chunk in `rngs`, for the replay.
-  torch::Tensor encode_for_replay(const torch::Tensor& images, const torch::Tensor& positions,
+  torch::Tensor encode_for_replay(const PatchSource& source, const torch::Tensor& positions,
                                   std::vector<RngSnapshot>& rngs);
   // Its second pass: each chunk re-encoded with gradients (same random draws, BatchNorm running
   // statistics left as the first pass set them) and backpropagated with its rows of
   // `grad` ((B·k)×D, dLoss/d(encodings)).
-  void backpropagate_chunks(const torch::Tensor& images, const torch::Tensor& positions,
+  void backpropagate_chunks(const PatchSource& source, const torch::Tensor& positions,
                             const torch::Tensor& grad, const std::vector<RngSnapshot>& rngs);
 
   PatchGdSettings settings_;
