@@ -144,7 +144,8 @@ BuiltModel build_model(const ModelCase& c) {
   m.method = methods::make_method(spec::read_run_spec(m.config).method, ctx);
 
   auto gen = at::detail::createCPUGenerator(1234);
-  m.images = torch::randn({c.batch, 3, c.side, c.side}, gen, torch::kFloat);  // B×3×S×S
+  if (c.make_batch)
+    m.images = torch::randn({c.batch, 3, c.side, c.side}, gen, torch::kFloat);  // B×3×S×S
   m.labels = torch::randint(0, kBenchClasses, {c.batch}, gen, torch::kLong);  // B
 
   const double b = static_cast<double>(c.batch);

@@ -37,6 +37,7 @@ struct ModelCase {
   double fraction = 0.125;             // sampling fraction f_s (PatchGD)
   bool heavy = false;                  // registered only under PATCHGD_BENCH_FULL=1
   std::vector<std::string> overrides;  // more config overrides (method.checkpoint=stages, ...)
+  bool make_batch = true;  // false: no B×3×S×S batch (the gigapixel cases stream their patches)
 
   // "BM_<family>/<backbone>/side:S/batch:B[/patch:p/fs:f]"
   std::string benchmark_name(const std::string& family) const;

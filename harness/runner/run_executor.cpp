@@ -15,6 +15,7 @@
 #include "harness/config/config_hash.h"
 #include "harness/config/config_view.h"
 #include "harness/memory/memory_cap.h"
+#include "harness/memory/process_memory.h"
 #include "harness/runner/batch_size_search.h"
 #include "harness/runner/classification_metrics.h"
 #include "harness/runner/thread_count.h"
@@ -506,6 +507,9 @@ void prepare(RunState& st) {
 
 void finish_measurements(RunState& st, const memory::MemoryCap& cap) {
   st.measurement("peak_memory", static_cast<double>(cap.peak_bytes()), "bytes");
+  // Beside the cap's count: what lives outside LibTorch's allocator (see process_memory.h).
+  if (const uint64_t rss = memory::peak_resident_bytes())
+    st.measurement("peak_rss", static_cast<double>(rss), "bytes");
   if (cap.cap()) st.measurement("memory_cap", static_cast<double>(*cap.cap()), "bytes");
 }
 
@@ -516,6 +520,7 @@ RunOutcome execute_run(const nlohmann::json& config, const RunContext& ctx) {
   RunOutcome out;
   std::optional<memory::MemoryCap> cap;
   try {
+    memory::reset_peak_resident();  // this run's peak, not an earlier run's in this process
     prepare(st);
     memory::install_capping_cpu_allocator();
     cap.emplace(st.spec.memory_cap, st.device);

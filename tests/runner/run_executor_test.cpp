@@ -110,6 +110,9 @@ TEST_F(RunExecutorTest, PatchGdRunRecordsMetricsPredictionsAndMeasurements) {
   EXPECT_EQ(scalar("SELECT count(*) FROM predictions WHERE run_id=" + r), 4);
   EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='peak_memory'"),
             1e5);
+  // The process's peak RSS beside it: at least the cap's count plus LibTorch's own code.
+  EXPECT_GT(scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='peak_rss'"),
+            scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='peak_memory'"));
   EXPECT_GT(
       scalar("SELECT value FROM measurements WHERE run_id=" + r + " AND name='train_latency_ms'"),
       0);

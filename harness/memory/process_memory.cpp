@@ -1,0 +1,40 @@
+#include "harness/memory/process_memory.h"
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace pgd::memory {
+namespace {
+
+// A "Key:   1234 kB" line of /proc/self/status, in bytes; 0 when absent.
+uint64_t status_kib_field(const std::string& key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, key.size(), key) != 0 || line.size() <= key.size() ||
+        line[key.size()] != ':')
+      continue;
+    std::istringstream value(line.substr(key.size() + 1));
+    uint64_t kib = 0;
+    value >> kib;
+    return kib * 1024;
+  }
+  return 0;
+}
+
+}  // namespace
+
+uint64_t resident_bytes() { return status_kib_field("VmRSS"); }
+
+uint64_t peak_resident_bytes() { return status_kib_field("VmHWM"); }
+
+bool reset_peak_resident() {
+  std::ofstream out("/proc/self/clear_refs");
+  if (!out) return false;
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+}  // namespace pgd::memory
