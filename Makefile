@@ -28,7 +28,7 @@ help:
 	@echo "make reproduce        the default experiment (GD vs PatchGD on the needle task, 3 seeds), tables, claims, plots"
 	@echo "make reproduce-smoke  toy sizes of every sweep (what the test suite runs)"
 	@echo "make test             build and run every test suite (ctest)"
-	@echo "make reproduce-mini   the CPU-sized comparison (about 2 hours on 2 cores)"
+	@echo "make reproduce-mini   the CPU-sized comparison (hours on 2 cores; equal-memory alone ~1.5 h)"
 	@echo "make reproduce-paper  the paper's settings (needs CUDA and the datasets)"
 	@echo "make table-NAME       one table from $(DB)   make bench   benchmarks into $(DB)"
 	@echo "make report           one HTML page of $(DB): $(REPORT)/index.html"
@@ -84,7 +84,8 @@ reproduce-smoke reproduce-mini: reproduce-%: build
 	$(PATCHGD) data panda-synthetic --out results/data/panda-synthetic --per-grade 8 --side 1024
 	@set -e; for s in $(SWEEPS); do \
 	  echo "== sweep $$s (scale=$*)"; \
-	  $(PATCHGD) sweep experiments/sweeps/$$s.yaml scale=$* --resume --db $(DB); \
+	  case " $(DEFAULT_MEASURE_SWEEPS) " in *" $$s "*) w=1 ;; *) w=$(WORKERS) ;; esac; \
+	  $(PATCHGD) sweep experiments/sweeps/$$s.yaml scale=$* --resume --workers $$w --db $(DB); \
 	done
 	$(PATCHGD) tables --db $(DB) --scale $* --format md,latex,csv --out results/out/tables
 	$(PATCHGD) plot --db $(DB) --out results/out/plots
