@@ -28,7 +28,7 @@ help:
 	@echo "make reproduce        the default experiment (GD vs PatchGD on the needle task, 3 seeds), tables, claims, plots"
 	@echo "make reproduce-smoke  toy sizes of every sweep (what the test suite runs)"
 	@echo "make test             build and run every test suite (ctest)"
-	@echo "make reproduce-mini   the CPU-sized comparison (hours on 2 cores; equal-memory alone ~1.5 h)"
+	@echo "make reproduce-mini   the CPU-sized comparison (hours on 2 cores; equal-memory alone ~2 h)"
 	@echo "make reproduce-paper  the paper's settings (needs CUDA and the datasets)"
 	@echo "make table-NAME       one table from $(DB)   make bench   benchmarks into $(DB)"
 	@echo "make report           one HTML page of $(DB): $(REPORT)/index.html"
