@@ -13,7 +13,8 @@ namespace {
 constexpr uint64_t kMiB = 1024 * 1024;
 
 TEST(ProcessMemory, PeakRssSeesAPlainBufferAndResetForgetsIt) {
-  ASSERT_TRUE(reset_peak_resident()) << "/proc/self/clear_refs refused";
+  // Containers may refuse clear_refs; the peak then counts from the start and this cannot run.
+  if (!reset_peak_resident()) GTEST_SKIP() << "/proc/self/clear_refs refused";
   const uint64_t before = peak_resident_bytes();
   ASSERT_GT(before, 0u);
   {
