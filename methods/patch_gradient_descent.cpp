@@ -89,12 +89,18 @@ std::vector<std::pair<int64_t, int64_t>> PatchGradientDescent::row_chunks(int64_
   return chunks;
 }
 
-void PatchGradientDescent::append_reads(std::vector<PatchRead>& reads, const PatchSource& source,
-                                        const torch::Tensor& positions, int passes) const {
-  const auto chunks = row_chunks(source.batch() * positions.size(0));
-  for (int pass = 0; pass < passes; ++pass)
-    for (const auto& [start, count] : chunks)
-      reads.push_back({positions, settings_.patch_size, start, count});
+void PatchGradientDescent::plan_encodes(const PatchSource& source,
+                                        const std::vector<torch::Tensor>& chunks, size_t count,
+                                        bool replayed) const {
+  std::vector<PatchRead> reads;
+  for (size_t c = 0; c < count; ++c) {
+    const auto rows = row_chunks(source.batch() * chunks[c].size(0));
+    const int passes = replayed && rows.size() > 1 ? 2 : 1;
+    for (int pass = 0; pass < passes; ++pass)
+      for (const auto& [start, n] : rows)
+        reads.push_back({chunks[c], settings_.patch_size, start, n});
+  }
+  source.plan_reads(std::move(reads));
 }
 
 torch::Tensor PatchGradientDescent::encode_rows(const PatchSource& source,
@@ -158,9 +164,7 @@ void PatchGradientDescent::fill_latent(const PatchSource& source) {
   if (!settings_.fill_bn_train) network_->backbone->eval();
   auto& z = latent_buffer(source.batch());
   const auto chunks = shuffled_chunks();
-  std::vector<PatchRead> reads;
-  for (const auto& positions : chunks) append_reads(reads, source, positions);
-  source.plan_reads(std::move(reads));
+  plan_encodes(source, chunks, chunks.size(), /*replayed=*/false);
   for (const auto& positions : chunks) {
     write_encodings_(z, positions, encode(source, positions));
     if (trace_enabled_) trace_.fill_positions.push_back(to_vector(positions));
@@ -190,12 +194,7 @@ TrainStepResult PatchGradientDescent::run_batch(const PatchSource& source,
   set_train_mode();
   optimizer_->zero_grad();
   const auto chunks = shuffled_chunks();
-  std::vector<PatchRead> reads;
-  for (int64_t j = 0; j < plan.inner_steps; ++j) {
-    const bool twice = row_chunks(source.batch() * chunks[j].size(0)).size() > 1;
-    append_reads(reads, source, chunks[j], twice ? 2 : 1);
-  }
-  source.plan_reads(std::move(reads));
+  plan_encodes(source, chunks, static_cast<size_t>(plan.inner_steps), /*replayed=*/true);
   torch::Tensor z = z_buffer_;
   torch::Tensor last_logits, last_loss;
   TrainStepResult result;
@@ -204,7 +203,7 @@ TrainStepResult PatchGradientDescent::run_batch(const PatchSource& source,
     const auto& positions = chunks[j];
     // Chunked: the encodings enter the graph as a leaf, whose gradient (dL/dZ at the k
     // positions) then drives the backbone's backward chunk by chunk.
-    const bool chunked = row_chunks(source.batch() * positions.size(0)).size() > 1;
+    const bool chunked = is_chunked(source.batch() * positions.size(0));
     std::vector<RngSnapshot> rngs;
     auto encodings = chunked ? encode_for_replay(source, positions, rngs).requires_grad_(true)
                              : encode(source, positions);
@@ -276,9 +275,7 @@ torch::Tensor PatchGradientDescent::encode_all(const PatchSource& source, int64_
   const auto order = torch::arange(settings_.plan.positions,
                                    torch::TensorOptions().dtype(torch::kLong).device(device_));
   const auto chunks = split_positions(order, chunk);
-  std::vector<PatchRead> reads;
-  for (const auto& positions : chunks) append_reads(reads, source, positions);
-  source.plan_reads(std::move(reads));
+  plan_encodes(source, chunks, chunks.size(), /*replayed=*/false);
   for (const auto& positions : chunks) write_encodings_(z, positions, encode(source, positions));
   return z;
 }

@@ -101,10 +101,12 @@ class PatchGradientDescent : public NetworkMethod {
   // Rows [start, start + count) of encode's result, in one backbone call.
   torch::Tensor encode_rows(const PatchSource& source, const torch::Tensor& positions,
                             int64_t start, int64_t count);
-  // The reads encode(source, positions) makes, appended to `reads` (`passes` times: the chunked
-  // inner step reads its rows twice, once per pass).
-  void append_reads(std::vector<PatchRead>& reads, const PatchSource& source,
-                    const torch::Tensor& positions, int passes = 1) const;
+  // Tells `source` the reads that encoding the first `count` position chunks will make, in order.
+  // replayed: the chunked inner step reads a chunk's rows twice (first pass, then the replay).
+  void plan_encodes(const PatchSource& source, const std::vector<torch::Tensor>& chunks,
+                    size_t count, bool replayed) const;
+  // True when B·k rows are encoded in more than one backbone call (method.inner_chunk).
+  bool is_chunked(int64_t rows) const { return row_chunks(rows).size() > 1; }
   // The row ranges encode splits B·k patches into: (start, count) pairs of inner_chunk rows, a
   // last single row joined to the chunk before.
   std::vector<std::pair<int64_t, int64_t>> row_chunks(int64_t rows) const;
