@@ -50,9 +50,11 @@ int cmd_data(int argc, char** argv) {
       so.levels = r["levels"].as<int>();
       if (so.side < 64 || so.side > (int64_t{1} << 20))
         throw UsageError("--side " + std::to_string(so.side) + ": expected 64 to 1048576");
-      if (so.levels < 1 || (so.side >> (so.levels - 1)) < 1)
+      // side <= 2^20, so a top level of at least 1 px means at most 21 levels (and the shift
+      // below stays defined).
+      if (so.levels < 1 || so.levels > 21 || (so.side >> (so.levels - 1)) < 1)
         throw UsageError("--levels " + std::to_string(so.levels) +
-                         ": expected at least 1, and a top level of at least 1 pixel");
+                         ": expected 1 to 21, and a top level of at least 1 pixel");
       data::write_synthetic_slides(r["out"].as<std::string>(), so);
       std::cout << "synthetic PANDA slides in " << r["out"].as<std::string>() << std::endl;
       return 0;

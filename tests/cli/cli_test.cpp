@@ -238,5 +238,23 @@ TEST(Cli, UnknownTableOrFormatIsAUsageError) {
   std::filesystem::remove_all(d);
 }
 
+// Synthetic slide sizes out of range are usage errors naming the option; --levels 100 once
+// shifted the side by 99 bits (undefined) before it was bounded.
+TEST(Cli, PandaSyntheticRejectsSidesAndLevelsOutOfRange) {
+  const auto d = fresh_dir("panda-synthetic-bad");
+  const std::pair<std::string, std::string> cases[] = {{"--side 32", "--side"},
+                                                        {"--side 2000000", "--side"},
+                                                        {"--levels 0", "--levels"},
+                                                        {"--levels 100", "--levels"},
+                                                        {"--side 64 --levels 8", "--levels"}};
+  for (const auto& [args, option] : cases) {
+    const auto r = patchgd("data panda-synthetic --out " + (d / "out").string() + " " + args);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.out;
+    EXPECT_NE(r.out.find(option), std::string::npos) << args << ": " << r.out;
+  }
+  EXPECT_FALSE(std::filesystem::exists(d / "out" / "train.csv"));
+  std::filesystem::remove_all(d);
+}
+
 }  // namespace
 }  // namespace pgd::cli_test
