@@ -20,7 +20,7 @@ CMAKE_FLAGS ?=
 export OMP_WAIT_POLICY ?= PASSIVE
 
 .PHONY: all deps deps-slurm configure build test test-slurm reproduce reproduce-smoke reproduce-mini \
-        reproduce-paper tables plots report bench clean help test-asan
+        reproduce-paper reproduce-gigapixel tables plots report bench clean help test-asan
 
 all: build
 
@@ -30,6 +30,7 @@ help:
 	@echo "make test             build and run every test suite (ctest)"
 	@echo "make reproduce-mini   the CPU-sized comparison (hours on 2 cores; equal-memory alone ~2 h)"
 	@echo "make reproduce-paper  the paper's settings (needs CUDA and the datasets)"
+	@echo "make reproduce-gigapixel  PatchGD streamed from 8192² to 65536² slides under 1 GB (GIGAPIXEL_SCALE=mini: 8192², 16384²)"
 	@echo "make table-NAME       one table from $(DB)   make bench   benchmarks into $(DB)"
 	@echo "make report           one HTML page of $(DB): $(REPORT)/index.html"
 	@echo "make test-slurm       the Slurm path against a real slurmctld + slurmd on localhost (root)"
@@ -98,6 +99,20 @@ reproduce-paper: build
 	$(PATCHGD) tables --db $(DB) --scale paper --format md,latex,csv --out results/out/tables
 	$(PATCHGD) plot --db $(DB) --out results/out/plots
 	@$(PATCHGD) report --db $(DB) --scale paper --out $(REPORT)
+
+# Gigapixel PatchGD (issue 16): synthetic slides written tile by tile (65536²: ~10 min and a few
+# GB of disk for 6 slides), then one step and one prediction per side, streamed, under 1 GB.
+# GIGAPIXEL_SCALE: default (all four sides; the 65536² run takes hours on 2 cores), mini (8192²
+# and 16384²), paper (CUDA), smoke (512², 1024²).
+GIGAPIXEL_SCALE ?= default
+reproduce-gigapixel: build
+	@set -e; case "$(GIGAPIXEL_SCALE)" in \
+	  smoke) sides="512 1024" ;; mini) sides="8192 16384" ;; *) sides="8192 16384 32768 65536" ;; esac; \
+	for s in $$sides; do \
+	  $(PATCHGD) data panda-synthetic --out results/data/gigapixel/$$s --per-grade 1 --levels 4 --side $$s; \
+	done
+	$(PATCHGD) sweep experiments/sweeps/gigapixel.yaml scale=$(GIGAPIXEL_SCALE) --resume --db $(DB); \
+	  rc=$$?; $(PATCHGD) tables --db $(DB) --table gigapixel --scale $(GIGAPIXEL_SCALE) --format md,csv --out results/out/tables; exit $$rc
 
 table-%: build
 	$(PATCHGD) tables --db $(DB) --table $* --format md,latex,csv --out results/out/tables

@@ -10,6 +10,14 @@
 // stalled on reads), reader_idle (fraction of the case's wall time the reader thread was not
 // reading). The slide is written once per side under $TMPDIR/patchgd-gigapixel (tiled writer
 // above 8192², one tile in memory) and kept for later runs.
+//   BM_StreamOverhead/side:S     the same slide, the same model (patch S/16): one step and one
+//                                prediction from the image held in memory (TensorPatchSource) and
+//                                streamed (SlidePatchSource). Counters in_memory_s, streamed_s,
+//                                overhead (streamed / in memory - 1; target <= 0.10 at 4096²),
+//                                load_s (reading the image whole for the in-memory path, outside
+//                                in_memory_s), overhead_with_load (streamed / (in memory + load)
+//                                - 1) and same_result (1 when every iteration gave the same loss
+//                                and logits). Three iterations: one is noisy on a shared machine.
 // Default: 8192². PATCHGD_BENCH_FULL=1 adds 16384², 32768² and 65536² (hours on 2 cores: a step
 // encodes every one of the N² patches twice, once in the fill and once in the inner loop).
 #include <torch/torch.h>
@@ -20,6 +28,7 @@
 #include "bench/bench_support.h"
 #include "bench/model_setup.h"
 #include "datasets/panda_dataset.h"
+#include "datasets/slide_window_reader.h"
 #include "datasets/synthetic_slides.h"
 #include "harness/memory/memory_cap.h"
 #include "harness/memory/process_memory.h"
@@ -108,6 +117,66 @@ void patchgd_case(benchmark::State& state, int64_t side) {
   state.counters["patches"] = static_cast<double>(model.patchgd().plan().positions);
 }
 
+// The gigapixel model at patch 256: at batch 1 the head needs a grid of 16 (a grid of 8 leaves
+// its last BatchNorm a 1×1 map), so 4096² is cut 16×16 as the paper cuts PANDA's 2048².
+ModelCase overhead_case_model(int64_t side) {
+  ModelCase c = gigapixel_case(side);
+  c.patch = side / 16;
+  return c;
+}
+
+// One training step and one prediction, timed together; the loss and the logits come back.
+std::pair<double, torch::Tensor> step_and_predict(methods::PatchGradientDescent& pgd,
+                                                  const methods::PatchSource& source,
+                                                  const torch::Tensor& labels, double* seconds) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double loss = pgd.train_patches(source, labels).loss;
+  auto logits = pgd.predict_patches(source);
+  *seconds += seconds_since(t0);
+  return {loss, logits};
+}
+
+void overhead_case(benchmark::State& state, int64_t side) {
+  std::filesystem::path slide;
+  if (!run_or_skip(state, [&] { slide = slide_for(side); })) return;
+  double in_memory_s = 0, streamed_s = 0, load_s = 0;
+  bool same = true;
+  for (auto _ : state) {
+    const bool ok = run_or_skip(state, [&] {
+      // Two models built alike (same seed): one trains from memory, one from the slide.
+      // Weights come from LibTorch's global generator: the same seed before each build.
+      torch::manual_seed(1);
+      BuiltModel a = build_model(overhead_case_model(side));
+      torch::manual_seed(1);
+      BuiltModel b = build_model(overhead_case_model(side));
+      const data::RgbNormalizer normalizer(data::kPandaMean, data::kPandaStd);
+      const auto t_load = std::chrono::steady_clock::now();
+      const torch::Tensor image =
+          data::read_slide_window({slide, 0}, side, normalizer).unsqueeze(0);
+      load_s += seconds_since(t_load);
+      const methods::TensorPatchSource held(image, torch::kCPU);
+      const runner::SlidePatchSource streamed({slide}, 0, side, data::kPandaMean, data::kPandaStd);
+      // Dropout draws from the global generator too: each step starts from the same state.
+      torch::manual_seed(2);
+      const auto [loss_a, logits_a] = step_and_predict(a.patchgd(), held, a.labels, &in_memory_s);
+      torch::manual_seed(2);
+      const auto [loss_b, logits_b] =
+          step_and_predict(b.patchgd(), streamed, b.labels, &streamed_s);
+      same = same && loss_a == loss_b && torch::equal(logits_a, logits_b);
+    });
+    if (!ok) break;
+  }
+  if (state.error_occurred()) return;
+  const double iterations = static_cast<double>(state.iterations());
+  state.counters["in_memory_s"] = in_memory_s / iterations;
+  state.counters["streamed_s"] = streamed_s / iterations;
+  state.counters["load_s"] = load_s / iterations;
+  state.counters["overhead"] = in_memory_s > 0 ? streamed_s / in_memory_s - 1 : 0;
+  state.counters["overhead_with_load"] =
+      in_memory_s > 0 ? streamed_s / (in_memory_s + load_s) - 1 : 0;
+  state.counters["same_result"] = same ? 1 : 0;
+}
+
 // GD's peak at a side it fits (batch 1, the same backbone): what it would need further up grows
 // with S² (activations), which the note extrapolates and labels as such.
 void gd_peak_case(benchmark::State& state, int64_t side) {
@@ -139,6 +208,11 @@ const bool registered = [] {
         ->Iterations(1)
         ->UseRealTime()
         ->Unit(benchmark::kSecond);
+  benchmark::RegisterBenchmark(join_name({"BM_StreamOverhead", "side:4096"}).c_str(), overhead_case,
+                               int64_t{4096})
+      ->Iterations(3)
+      ->UseRealTime()
+      ->Unit(benchmark::kSecond);
   for (int64_t side : {1024, 2048})
     benchmark::RegisterBenchmark(join_name({"BM_GigapixelGdPeak", "side:" + std::to_string(side)})
                                      .c_str(),

@@ -66,9 +66,22 @@ struct BatchLoader::State {
     batch.indices.assign(order.begin() + static_cast<std::ptrdiff_t>(begin),
                          order.begin() + static_cast<std::ptrdiff_t>(end));
     const int64_t count = static_cast<int64_t>(batch.indices.size());
-    batch.images = torch::empty({count, 3, s, s}, torch::kFloat32);  // B×3×S×S
-    batch.labels = torch::empty({count}, torch::kInt64);             // B
+    batch.labels = torch::empty({count}, torch::kInt64);  // B
     auto labels = batch.labels.accessor<int64_t, 1>();
+    if (options.stream) {
+      for (int64_t k = 0; k < count; ++k) {
+        if (cancel) throw Cancelled{};
+        const size_t idx = batch.indices[static_cast<size_t>(k)];
+        auto window = dataset.slide_window(idx);
+        if (!window)
+          throw DataError("sample '" + dataset.sample_id(idx) +
+                          "': the dataset serves no slide to stream it from");
+        batch.windows.push_back(std::move(*window));
+        labels[k] = dataset.label(idx);
+      }
+      return batch;
+    }
+    batch.images = torch::empty({count, 3, s, s}, torch::kFloat32);  // B×3×S×S
     for (int64_t k = 0; k < count; ++k) {
       if (cancel) throw Cancelled{};
       const size_t idx = batch.indices[static_cast<size_t>(k)];

@@ -12,7 +12,8 @@
 namespace pgd::data {
 
 struct Batch {
-  torch::Tensor images;         // B×3×S×S float32
+  torch::Tensor images;              // B×3×S×S float32; undefined when streamed
+  std::vector<SlideWindow> windows;  // streamed: where each sample's patches are read from
   torch::Tensor labels;         // B int64
   std::vector<size_t> indices;  // dataset indices of the samples
 };
@@ -23,6 +24,9 @@ struct LoaderOptions {
   bool drop_last = false;
   int64_t max_batches = 0;  // 0 = all
   uint64_t seed = 0;
+  // Windows instead of images: each sample's slide_window (DataError for a dataset that serves
+  // none), so a batch never holds an image; PatchGD reads the patches itself.
+  bool stream = false;
 };
 
 class BatchLoader {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,13 @@ struct DataError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Where a sample can be streamed from: one slide's pyramid level, seen as an S×S image from its
+// top-left corner (white beyond the level's edges), read window by window, never resized.
+struct SlideWindow {
+  std::filesystem::path slide;
+  int32_t level = 0;
+};
+
 class Dataset {
  public:
   virtual ~Dataset() = default;
@@ -31,6 +39,10 @@ class Dataset {
   // Sample i, normalized with the dataset's mean/std: 3×S×S float32, contiguous, on CPU.
   // Must be safe to call from a loader thread while another sample is being made.
   virtual torch::Tensor image(size_t i) const = 0;
+  // Set when the dataset serves its samples for streaming (PANDA with dataset.stream): then
+  // image(i) is the same window materialised, so a method that cannot stream sees the same
+  // pixels. Opens the slide to choose its level; DataError naming it when that fails.
+  virtual std::optional<SlideWindow> slide_window(size_t /*i*/) const { return std::nullopt; }
 };
 
 // Builds the dataset `options.source` describes. Relative paths resolve against the working

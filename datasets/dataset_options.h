@@ -44,6 +44,9 @@ struct PandaOptions {
   uint64_t split_seed = 42;
   bool skip_bad = false;
   int64_t limit = 0;  // > 0: keep the first N samples of the split
+  // Serve each slide for streaming: its level (choose_stream_level) read as is from the
+  // top-left, never resized, never cached; PatchGD reads it patch by patch (issue 16).
+  bool stream = false;
 };
 
 // The names a `dataset` section may carry, and those the UltraMNIST generator makes.

@@ -8,6 +8,7 @@
 #include "datasets/panda_cache.h"
 #include "datasets/panda_table.h"
 #include "datasets/rgb_normalizer.h"
+#include "datasets/slide_window_reader.h"
 
 namespace pgd::data {
 namespace {
@@ -35,7 +36,7 @@ PandaDataset::PandaDataset(PandaOptions options, Split split) : options_(std::mo
     PandaRow& r = all[k];
     const std::filesystem::path slide = options_.slides_dir / (r.image_id + ".tiff");
     // A cached image stands in for its slide: a cache can be copied to where the slides are not.
-    if (!options_.cache_dir.empty() &&
+    if (!options_.stream && !options_.cache_dir.empty() &&
         panda_cache_present(
             panda_cache_path(options_.cache_dir, r.image_id, options_.level, options_.image_size),
             options_.image_size)) {
@@ -52,7 +53,11 @@ PandaDataset::PandaDataset(PandaOptions options, Split split) : options_(std::mo
     }
     if (options_.skip_bad) {
       try {
-        choose_panda_level(read_slide_levels(slide), options_.level, options_.image_size, slide);
+        const auto levels = read_slide_levels(slide);
+        if (options_.stream)
+          choose_stream_level(levels, options_.level, options_.image_size, slide);
+        else
+          choose_panda_level(levels, options_.level, options_.image_size, slide);
       } catch (const DataError& e) {
         bad_.push_back(
             {r.image_id, slide, std::string(e.what()) + " (" + where(options_, r) + ")"});
@@ -79,7 +84,7 @@ std::filesystem::path PandaDataset::slide_path(size_t i) const {
 }
 
 std::filesystem::path PandaDataset::cache_path(size_t i) const {
-  if (options_.cache_dir.empty()) return {};
+  if (options_.cache_dir.empty() || options_.stream) return {};
   return panda_cache_path(options_.cache_dir, row(i).image_id, options_.level, options_.image_size);
 }
 
@@ -97,11 +102,30 @@ PandaImage PandaDataset::image_rgb(size_t i) const {
   return img;
 }
 
+std::optional<SlideWindow> PandaDataset::slide_window(size_t i) const {
+  if (!options_.stream) return std::nullopt;
+  const std::filesystem::path slide = slide_path(i);
+  try {
+    return SlideWindow{slide, choose_stream_level(read_slide_levels(slide), options_.level,
+                                                  options_.image_size, slide)};
+  } catch (const DataError& e) {
+    throw DataError(std::string(e.what()) + " (" + where(options_, rows_[i]) + ")");
+  }
+}
+
 torch::Tensor PandaDataset::image(size_t i) const {
+  static const RgbNormalizer normalizer(kPandaMean, kPandaStd);
+  if (options_.stream) {
+    const SlideWindow window = *slide_window(i);
+    try {
+      return read_slide_window(window, options_.image_size, normalizer);
+    } catch (const DataError& e) {
+      throw DataError(std::string(e.what()) + " (" + where(options_, rows_[i]) + ")");
+    }
+  }
   const PandaImage img = image_rgb(i);
   const int64_t s = img.size;
   torch::Tensor out = torch::empty({3, s, s}, torch::kFloat32);
-  static const RgbNormalizer normalizer(kPandaMean, kPandaStd);
   normalizer.to_planes(img.rgb.data(), s * s, out.data_ptr<float>(), s * s);
   return out;
 }

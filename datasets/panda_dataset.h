@@ -30,6 +30,7 @@ class PandaDataset final : public Dataset {
   // a row whose cache entry exists needs no slide; otherwise a missing slide throws DataError
   // naming it, or with skip_bad is recorded and skipped, and with skip_bad the slide is also
   // opened and its level chosen, so unreadable slides are skipped now instead of failing later.
+  // With stream the cache is not used (its images are resized; streamed ones are not).
   PandaDataset(PandaOptions options, Split split);
 
   size_t size() const override { return rows_.size(); }
@@ -39,7 +40,10 @@ class PandaDataset final : public Dataset {
   std::string sample_id(size_t i) const override;  // image_id
   // 3×S×S float, (rgb/255 - kPandaMean) / kPandaStd. Cached when cache_dir is set. Thread-safe:
   // each call opens its own OpenSlide handle. DataError names the slide on decode errors.
+  // With stream: slide_window(i) materialised (read_slide_window), no cache.
   torch::Tensor image(size_t i) const override;
+  // With stream: the slide and its level (choose_stream_level); otherwise none.
+  std::optional<SlideWindow> slide_window(size_t i) const override;
 
   // The preprocessed S×S×3 uint8 image before normalization (cache first, then the slide).
   PandaImage image_rgb(size_t i) const;

@@ -32,6 +32,22 @@ int32_t choose_panda_level(const std::vector<SlideLevel>& levels, const PandaLev
   return 0;
 }
 
+int32_t choose_stream_level(const std::vector<SlideLevel>& levels, const PandaLevelRule& rule,
+                            int64_t image_size, const std::filesystem::path& slide) {
+  const auto n = static_cast<int32_t>(levels.size());
+  if (n == 0) fail_slide(slide, "has no pyramid levels");
+  if (!rule.automatic) return choose_panda_level(levels, rule, image_size, slide);
+  for (int32_t l = 0; l < n; ++l)
+    if (levels[l].width <= image_size && levels[l].height <= image_size) return l;
+  fail_slide(slide, "no pyramid level fits in " + std::to_string(image_size) + "×" +
+                        std::to_string(image_size) + " to be streamed without resizing (the " +
+                        "coarsest, level " + std::to_string(n - 1) + ", is " +
+                        std::to_string(levels[n - 1].width) + "×" +
+                        std::to_string(levels[n - 1].height) +
+                        "); raise dataset.image_size, or set dataset.level to stream that " +
+                        "level's top-left " + std::to_string(image_size) + "² window");
+}
+
 std::vector<uint8_t> read_slide_level_rgb(const std::filesystem::path& slide, int32_t level,
                                           int64_t* height, int64_t* width, int64_t strip_bytes) {
   OpenSlideFile s(slide);

@@ -30,6 +30,13 @@ std::vector<SlideLevel> read_slide_levels(const std::filesystem::path& slide);
 int32_t choose_panda_level(const std::vector<SlideLevel>& levels, const PandaLevelRule& rule,
                            int64_t image_size, const std::filesystem::path& slide);
 
+// The level a slide is streamed from (dataset.stream: the level read as is, no resizing, seen as
+// an S×S image from its top-left corner). Auto: the finest level that fits whole in S×S, so
+// nothing is cropped and nothing is resized; DataError naming `slide` when even the coarsest
+// level is larger than S×S. Explicit: that level (cropped to S×S if larger), which must exist.
+int32_t choose_stream_level(const std::vector<SlideLevel>& levels, const PandaLevelRule& rule,
+                            int64_t image_size, const std::filesystem::path& slide);
+
 struct PandaImage {
   std::vector<uint8_t> rgb;    // size×size×3, row-major
   int64_t size = 0;            // S

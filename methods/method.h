@@ -11,6 +11,8 @@
 
 namespace pgd::methods {
 
+class PatchSource;  // methods/patch_source.h
+
 struct TrainStepResult {
   double loss = 0;              // mean cross-entropy of the batch (PatchGD: last inner iteration)
   int64_t correct = 0;          // correct predictions (PatchGD: last inner iteration's logits)
@@ -35,6 +37,12 @@ class Method {
   // Eval mode, no gradients. Returns logits B×classes on the CPU.
   virtual torch::Tensor predict(const torch::Tensor& images) = 0;
   virtual int64_t parameter_count() const = 0;
+  // The same two with the images read patch by patch from `source` (slides streamed window by
+  // window, issue 16), never whole. Only methods that work on patches can: the default throws
+  // std::invalid_argument naming the method.
+  virtual bool can_stream() const { return false; }
+  virtual TrainStepResult train_patches(const PatchSource& source, const torch::Tensor& labels);
+  virtual torch::Tensor predict_patches(const PatchSource& source);
   // Precise BatchNorm (as detectron2's PreciseBN): the running statistics of every BatchNorm
   // that trains are recomputed as the plain average over the batches that `next_batch` yields
   // (B×3×S×S float; an undefined tensor ends them), each run forward as in training (train-mode

@@ -37,6 +37,16 @@ std::shared_ptr<backbones::Backbone> make_configured_backbone(const BackboneSpec
   return backbone;
 }
 
+TrainStepResult Method::train_patches(const PatchSource&, const torch::Tensor&) {
+  throw std::invalid_argument("method " + name() +
+                              " needs whole images and cannot read patches from a stream");
+}
+
+torch::Tensor Method::predict_patches(const PatchSource&) {
+  throw std::invalid_argument("method " + name() +
+                              " needs whole images and cannot read patches from a stream");
+}
+
 std::unique_ptr<Method> make_method(const MethodOptions& options, const MethodContext& ctx) {
   if (ctx.num_classes < 1)
     throw std::invalid_argument("make_method: MethodContext.num_classes must be >= 1");

@@ -61,8 +61,9 @@ class PatchGradientDescent : public NetworkMethod {
 
   // The same three from any patch source (slides streamed window by window): source.side()
   // must be S. train_batch(images, …) is train_patches(TensorPatchSource(images), …).
-  TrainStepResult train_patches(const PatchSource& source, const torch::Tensor& labels);
-  torch::Tensor predict_patches(const PatchSource& source);
+  bool can_stream() const override { return true; }
+  TrainStepResult train_patches(const PatchSource& source, const torch::Tensor& labels) override;
+  torch::Tensor predict_patches(const PatchSource& source) override;
   TrainStepResult accumulate_gradients(const PatchSource& source, const torch::Tensor& labels);
 
   const PatchGdSettings& settings() const { return settings_; }

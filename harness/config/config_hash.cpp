@@ -80,6 +80,7 @@ const std::vector<NeutralDefault>& hash_neutral_defaults() {
       {"method", "checkpoint", "off"},
       {"method", "input_size", 0},
       {"method", "inner_chunk", 0},
+      {"dataset", "stream", false},
   };
   return defaults;
 }

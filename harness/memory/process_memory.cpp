@@ -1,5 +1,7 @@
 #include "harness/memory/process_memory.h"
 
+#include <malloc.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -30,6 +32,9 @@ uint64_t resident_bytes() { return status_kib_field("VmRSS"); }
 uint64_t peak_resident_bytes() { return status_kib_field("VmHWM"); }
 
 bool reset_peak_resident() {
+  // Free memory glibc keeps for reuse (an earlier run's freed heap) is still resident and would
+  // become the floor of the next peak: hand it back to the system first.
+  malloc_trim(0);
   std::ofstream out("/proc/self/clear_refs");
   if (!out) return false;
   out << "5";

@@ -8,8 +8,9 @@ namespace pgd::memory {
 
 uint64_t resident_bytes();       // VmRSS now
 uint64_t peak_resident_bytes();  // VmHWM: the most resident since start or the last reset
-// Restarts the high-water mark at the current RSS (writes 5 to /proc/self/clear_refs, Linux 4.0
-// and later). False where that is refused; the peak then counts from the process's start.
+// Returns the allocator's free memory to the system (malloc_trim), then restarts the high-water
+// mark at the current RSS (writes 5 to /proc/self/clear_refs, Linux 4.0 and later). False where
+// that is refused; the peak then counts from the process's start.
 bool reset_peak_resident();
 
 }  // namespace pgd::memory

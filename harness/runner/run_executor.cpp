@@ -7,6 +7,7 @@
 #include <fstream>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include <torch/torch.h>
 
@@ -22,6 +23,8 @@
 #include "harness/runner/config_validation.h"
 #include "harness/runner/error_text.h"
 #include "harness/runner/latency_meter.h"
+#include "harness/runner/slide_patch_source.h"
+#include "datasets/panda_dataset.h"
 #include "methods/method.h"
 
 namespace pgd::runner {
@@ -65,6 +68,14 @@ struct RunState {
   int64_t batch = 1, eval_batch = 1, epochs = 1;  // batch: `auto` resolved
   Clock::time_point last_heartbeat = Clock::now();
   bool primary_is_qwk = false;
+  // PatchGD on a dataset that serves slides (dataset.stream): batches carry windows, not images,
+  // and the method reads each patch from the slide. Reading times add up over the run.
+  bool stream = false;
+  SlidePatchSource::Stats stream_stats;
+  // Wall time inside the method's training steps and prediction batches (loading excluded), for
+  // runs too large to time twice (measure.latency repeats steps).
+  double train_seconds = 0, predict_seconds = 0;
+  int64_t train_steps = 0, predict_batches = 0;
 
   RunState(const nlohmann::json& c, const RunContext& x) : config(c), ctx(x) {}
 
@@ -119,6 +130,63 @@ std::pair<torch::Tensor, torch::Tensor> probe_batch(const data::Dataset& ds, int
   return {torch::stack(images), torch::tensor(labels, torch::kInt64)};
 }
 
+// A streamed batch's patch source: each slide at its level, normalized as PANDA's images are.
+std::unique_ptr<SlidePatchSource> slide_source(const std::vector<data::SlideWindow>& windows,
+                                               int64_t side) {
+  return std::make_unique<SlidePatchSource>(windows, side, data::kPandaMean, data::kPandaStd);
+}
+
+// Adds what a source read to the run's totals.
+void add_stream_stats(RunState& st, const SlidePatchSource& source) {
+  const auto s = source.stats();
+  st.stream_stats.read_seconds += s.read_seconds;
+  st.stream_stats.wait_seconds += s.wait_seconds;
+  st.stream_stats.read_ahead += s.read_ahead;
+  st.stream_stats.read_directly += s.read_directly;
+}
+
+// The first `b` training samples as probe_batch takes them, as windows to stream.
+std::pair<std::vector<data::SlideWindow>, torch::Tensor> probe_windows(const data::Dataset& ds,
+                                                                       int64_t b) {
+  std::vector<data::SlideWindow> windows;
+  std::vector<int64_t> labels;
+  for (int64_t i = 0; i < b; ++i) {
+    const size_t idx = static_cast<size_t>(i) % ds.size();
+    auto window = ds.slide_window(idx);
+    if (!window)
+      throw data::DataError("sample '" + ds.sample_id(idx) + "' has no slide to stream from");
+    windows.push_back(std::move(*window));
+    labels.push_back(ds.label(idx));
+  }
+  return {std::move(windows), torch::tensor(labels, torch::kInt64)};
+}
+
+// A probe batch as the run feeds it to its method: images, or (streamed) the slides they are
+// read from.
+struct ProbeInput {
+  torch::Tensor images, labels;
+  std::unique_ptr<SlidePatchSource> source;
+
+  methods::TrainStepResult train(methods::Method& m) const {
+    return source ? m.train_patches(*source, labels) : m.train_batch(images, labels);
+  }
+  torch::Tensor predict(methods::Method& m) const {
+    return source ? m.predict_patches(*source) : m.predict(images);
+  }
+};
+
+ProbeInput probe_input(const RunState& st, const data::Dataset& ds, int64_t b) {
+  ProbeInput in;
+  if (st.stream) {
+    auto [windows, labels] = probe_windows(ds, b);
+    in.source = slide_source(windows, ds.image_size());
+    in.labels = labels;
+  } else {
+    std::tie(in.images, in.labels) = probe_batch(ds, b);
+  }
+  return in;
+}
+
 // One probe of a search under the cap: a fresh method (with the settings being tried in st.spec)
 // trains two steps at `batch`. The steady state, not a fresh model's first step: from step two on,
 // gradients and the optimizer's state are live through the forward pass, and the loader holds the
@@ -126,10 +194,12 @@ std::pair<torch::Tensor, torch::Tensor> probe_batch(const data::Dataset& ds, int
 // fit.
 void probe_steady_state(RunState& st, int64_t batch) {
   auto method = build_method(st);
-  auto [x, y] = probe_batch(*st.train_set, batch);
-  const std::vector<torch::Tensor> next_batch = {torch::empty_like(x), torch::empty_like(x)};
-  method->train_batch(x, y);
-  method->train_batch(x, y);
+  const ProbeInput input = probe_input(st, *st.train_set, batch);
+  std::vector<torch::Tensor> next_batch;  // streamed: the loader holds no images
+  if (input.images.defined())
+    next_batch = {torch::empty_like(input.images), torch::empty_like(input.images)};
+  input.train(*method);
+  input.train(*method);
 }
 
 // Resolves train.batch_size / train.micro_batch = auto by trying real steps under the cap.
@@ -200,13 +270,24 @@ PassResult evaluate(RunState& st, const data::Dataset& ds, int64_t max_batches) 
   data::LoaderOptions lo;
   lo.batch_size = st.eval_batch;
   lo.max_batches = max_batches;
+  lo.stream = st.stream;
   data::BatchLoader loader(ds, lo);
   loader.start_epoch(0);
   PassResult r;
   double loss_sum = 0;
   while (auto b = loader.next()) {
     st.check_stop();
-    torch::Tensor logits = st.method->predict(b->images);
+    torch::Tensor logits;
+    const auto t_predict = Clock::now();
+    if (st.stream) {
+      const auto source = slide_source(b->windows, ds.image_size());
+      logits = st.method->predict_patches(*source);
+      add_stream_stats(st, *source);
+    } else {
+      logits = st.method->predict(b->images);
+    }
+    st.predict_seconds += seconds_since(t_predict);
+    ++st.predict_batches;
     loss_sum += torch::nn::functional::cross_entropy(
                     logits, b->labels,
                     torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -264,7 +345,17 @@ TrainPass train_epoch(RunState& st, data::BatchLoader& loader, int64_t epoch,
   const auto t0 = Clock::now();
   while (auto b = loader.next()) {
     st.check_stop();
-    const auto r = st.method->train_batch(b->images, b->labels);
+    methods::TrainStepResult r;
+    const auto t_step = Clock::now();
+    if (st.stream) {
+      const auto source = slide_source(b->windows, st.train_set->image_size());
+      r = st.method->train_patches(*source, b->labels);
+      add_stream_stats(st, *source);
+    } else {
+      r = st.method->train_batch(b->images, b->labels);
+    }
+    st.train_seconds += seconds_since(t_step);
+    ++st.train_steps;
     if (!std::isfinite(r.loss))
       throw std::runtime_error("non-finite training loss (" + std::to_string(r.loss) +
                                ") at epoch " + std::to_string(epoch) + ", step " +
@@ -395,20 +486,20 @@ void measure_speed(RunState& st) {
   if (!m.latency) return;
   const int64_t warmup = m.warmup_steps, steps = m.steps;
   if (steps < 1) return;
-  auto [x, y] = probe_batch(*st.train_set, st.batch);
+  const ProbeInput train = probe_input(st, *st.train_set, st.batch);
   const double train_s = median_seconds(
       warmup, steps,
       [&] {
         st.check_stop();
-        st.method->train_batch(x, y);
+        train.train(*st.method);
       },
       st.device);
-  auto [xe, ye] = probe_batch(*st.val_set, st.eval_batch);
+  const ProbeInput val = probe_input(st, *st.val_set, st.eval_batch);
   const double infer_s = median_seconds(
       warmup, steps,
       [&] {
         st.check_stop();
-        st.method->predict(xe);
+        val.predict(*st.method);
       },
       st.device);
   const double b = static_cast<double>(st.batch), be = static_cast<double>(st.eval_batch);
@@ -440,6 +531,7 @@ BestSoFar train_and_evaluate(RunState& st) {
       st.train_set->size() % static_cast<size_t>(st.batch) == 1 && st.train_set->size() > 1;
   lo.max_batches = max_batches;
   lo.seed = static_cast<uint64_t>(st.seed);
+  lo.stream = st.stream;
   data::BatchLoader loader(*st.train_set, lo);
   const auto t_run = Clock::now();
 
@@ -496,6 +588,8 @@ void prepare(RunState& st) {
 
   const data::DatasetOptions& dataset = spec.dataset;
   st.primary_is_qwk = dataset.name == "panda";
+  const auto* panda = std::get_if<data::PandaOptions>(&dataset.source);
+  st.stream = panda && panda->stream && spec.method.kind == methods::MethodKind::PatchGd;
   st.message("dataset " + dataset.name + " at " + std::to_string(dataset.image_size()) + " px");
   st.train_set = data::make_dataset(dataset, data::Split::Train, static_cast<uint64_t>(st.seed));
   st.val_set = data::make_dataset(dataset, data::Split::Val, static_cast<uint64_t>(st.seed));
@@ -507,6 +601,16 @@ void prepare(RunState& st) {
 
 void finish_measurements(RunState& st, const memory::MemoryCap& cap) {
   st.measurement("peak_memory", static_cast<double>(cap.peak_bytes()), "bytes");
+  if (st.train_steps > 0)
+    st.measurement("train_step_s", st.train_seconds / static_cast<double>(st.train_steps), "s");
+  if (st.predict_batches > 0)
+    st.measurement("predict_batch_s", st.predict_seconds / static_cast<double>(st.predict_batches),
+                   "s");
+  if (st.stream) {
+    // Reading happens on the reader thread, overlapping compute; wait is compute stalled on it.
+    st.measurement("stream_read_s", st.stream_stats.read_seconds, "s");
+    st.measurement("stream_wait_s", st.stream_stats.wait_seconds, "s");
+  }
   // Beside the cap's count: what lives outside LibTorch's allocator (see process_memory.h).
   if (const uint64_t rss = memory::peak_resident_bytes())
     st.measurement("peak_rss", static_cast<double>(rss), "bytes");

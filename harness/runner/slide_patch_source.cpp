@@ -8,17 +8,32 @@
 
 namespace pgd::runner {
 
-SlidePatchSource::SlidePatchSource(const std::vector<std::filesystem::path>& slides,
-                                   int32_t level, int64_t side, const float mean[3],
-                                   const float stddev[3])
-    : level_(level), side_(side), normalizer_(mean, stddev) {
-  if (slides.empty()) throw std::invalid_argument("SlidePatchSource: no slides");
+namespace {
+
+std::vector<data::SlideWindow> at_one_level(const std::vector<std::filesystem::path>& slides,
+                                            int32_t level) {
+  std::vector<data::SlideWindow> windows;
+  for (const auto& path : slides) windows.push_back({path, level});
+  return windows;
+}
+
+}  // namespace
+
+SlidePatchSource::SlidePatchSource(const std::vector<std::filesystem::path>& slides, int32_t level,
+                                   int64_t side, const float mean[3], const float stddev[3])
+    : SlidePatchSource(at_one_level(slides, level), side, mean, stddev) {}
+
+SlidePatchSource::SlidePatchSource(const std::vector<data::SlideWindow>& windows, int64_t side,
+                                   const float mean[3], const float stddev[3])
+    : side_(side), normalizer_(mean, stddev) {
+  if (windows.empty()) throw std::invalid_argument("SlidePatchSource: no slides");
   if (side < 1)
     throw std::invalid_argument("SlidePatchSource: image side " + std::to_string(side) +
                                 " must be positive");
-  for (const auto& path : slides) {
-    slides_.push_back(std::make_unique<data::OpenSlideFile>(path));
-    levels_.push_back(slides_.back()->level(level));
+  for (const auto& w : windows) {
+    slides_.push_back(std::make_unique<data::OpenSlideFile>(w.slide));
+    level_.push_back(w.level);
+    levels_.push_back(slides_.back()->level(w.level));
   }
 }
 
@@ -64,8 +79,8 @@ torch::Tensor SlidePatchSource::read_rows(const methods::PatchRead& read) const 
                               " is outside the " + std::to_string(n) + "×" + std::to_string(n) +
                               " grid");
     const auto& slide = *slides_[static_cast<size_t>(b)];
-    slide.read_rgb(level_, levels_[static_cast<size_t>(b)], (at % n) * p, (at / n) * p, p, p,
-                   rgb_.data());
+    slide.read_rgb(level_[static_cast<size_t>(b)], levels_[static_cast<size_t>(b)], (at % n) * p,
+                   (at / n) * p, p, p, rgb_.data());
     normalizer_.to_planes(rgb_.data(), p * p, dst + i * 3 * p * p, p * p);
   }
   read_ns_ += nanoseconds_since(t0);

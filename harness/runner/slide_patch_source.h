@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "datasets/dataset.h"
 #include "datasets/openslide_file.h"
 #include "datasets/rgb_normalizer.h"
 #include "methods/patch_source.h"
@@ -27,6 +28,9 @@ class SlidePatchSource final : public methods::PatchSource {
   // [0, 1] pixel values (PANDA: data::kPandaMean, data::kPandaStd).
   SlidePatchSource(const std::vector<std::filesystem::path>& slides, int32_t level, int64_t side,
                    const float mean[3], const float stddev[3]);
+  // Each slide at its own level (a PANDA batch with level: auto), as the loader's windows say.
+  SlidePatchSource(const std::vector<data::SlideWindow>& windows, int64_t side, const float mean[3],
+                   const float stddev[3]);
 
   int64_t batch() const override { return static_cast<int64_t>(slides_.size()); }
   int64_t side() const override { return side_; }
@@ -62,8 +66,8 @@ class SlidePatchSource final : public methods::PatchSource {
 
 
   std::vector<std::unique_ptr<data::OpenSlideFile>> slides_;
-  std::vector<data::SlideLevel> levels_;  // each slide's level `level_`
-  int32_t level_ = 0;
+  std::vector<int32_t> level_;            // each slide's level
+  std::vector<data::SlideLevel> levels_;  // and its size
   int64_t side_ = 0;
   data::RgbNormalizer normalizer_;
   mutable std::vector<uint8_t> rgb_;  // one patch's pixels (one read runs at a time)

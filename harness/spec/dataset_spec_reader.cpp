@@ -89,6 +89,7 @@ data::PandaOptions read_panda(const ConfigView& d) {
   o.cache_dir = d.get_string_or("cache_dir", "");
   o.skip_bad = d.get_bool_or("skip_bad", false);
   o.limit = int_or_in(d, "limit", 0, 0, INT64_MAX);
+  o.stream = d.get_bool_or("stream", false);
   return o;
 }
 

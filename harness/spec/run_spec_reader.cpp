@@ -67,6 +67,16 @@ void check_patch_grid(const ConfigView& root, const RunSpec& spec) {
     method.fail("patch_size", "a divisor of dataset.image_size (" + std::to_string(s) + ")");
 }
 
+// A streamed PatchGD run never holds a batch of images, which precise BatchNorm feeds on.
+void check_stream(const ConfigView& root, const RunSpec& spec) {
+  const auto* panda = std::get_if<data::PandaOptions>(&spec.dataset.source);
+  if (!panda || !panda->stream || spec.method.kind != methods::MethodKind::PatchGd) return;
+  if (spec.eval.bn_recalibration > 0)
+    root.at("eval").fail("bn_recalibration",
+                         "0 when dataset.stream is true (precise BatchNorm runs on whole images, "
+                         "which a streamed run never holds)");
+}
+
 // GD's reduced resolution: at most the image side; `auto` is searched at a fixed batch.
 BatchSetting read_gd_input_size(const ConfigView& root, const RunSpec& spec) {
   if (spec.method.kind != methods::MethodKind::Gd) return {};
@@ -111,6 +121,7 @@ RunSpec read_run_spec(const nlohmann::json& config) {
   s.measure = read_measure(root);
   s.memory_cap = read_memory_cap(root);
   check_patch_grid(root, s);
+  check_stream(root, s);
   s.gd_input_size = read_gd_input_size(root, s);
   return s;
 }

@@ -424,3 +424,89 @@ TEST_F(PandaDatasetTest, ConcurrentReadsAgreeWithSerialOnes) {
 
 }  // namespace
 }  // namespace pgd::data
+
+namespace pgd::data {
+namespace {
+
+// dataset.stream (issue 16): a level read as is, from the top-left, never resized.
+TEST_F(PandaDatasetTest, StreamLevelIsTheFinestThatFitsWholeOrTheOneNamed) {
+  write_slide(slide("s"));
+  const auto levels = read_slide_levels(slide("s"));  // 600×400, 300×200, 150×100
+  const PandaLevelRule automatic{true, 0, 4096};      // min_level_side plays no part
+  EXPECT_EQ(choose_stream_level(levels, automatic, 600, slide("s")), 0);
+  EXPECT_EQ(choose_stream_level(levels, automatic, 599, slide("s")), 1);
+  EXPECT_EQ(choose_stream_level(levels, automatic, 150, slide("s")), 2);
+  EXPECT_EQ(choose_stream_level(levels, {false, 0, 0}, 128, slide("s")), 0);  // cropped
+  for (const auto& [rule, side] :
+       std::vector<std::pair<PandaLevelRule, int64_t>>{{automatic, 149}, {{false, 3, 0}, 600}}) {
+    try {
+      choose_stream_level(levels, rule, side, slide("s"));
+      FAIL() << "no error at side " << side;
+    } catch (const DataError& e) {
+      EXPECT_NE(std::string(e.what()).find(slide("s").string()), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST_F(PandaDatasetTest, StreamedImageIsTheLevelWindowPaddedWhiteAndNeverCached) {
+  write_set({{"a", 2}});
+  cfg_["image_size"] = 320;
+  cfg_["stream"] = true;
+  cfg_["cache_dir"] = (dir_ / "cache").string();
+  auto train = make(Split::Train), val = make(Split::Val);
+  PandaDataset& d = train->size() ? *train : *val;
+  const auto window = d.slide_window(0);
+  ASSERT_TRUE(window.has_value());
+  EXPECT_EQ(window->slide, slide("a"));
+  EXPECT_EQ(window->level, 1);  // 300×200 fits in 320²; level 0 (600×400) does not
+  const torch::Tensor img = d.image(0);
+  ASSERT_EQ(img.sizes(), (std::vector<int64_t>{3, 320, 320}));
+  // Level 1 as is: red over columns [0, 100) and rows [0, 80), green to 300×200, white beyond.
+  const auto is = [&](int64_t y, int64_t x, Rgb c) {
+    for (int ch = 0; ch < 3; ++ch) {
+      const int v = ch == 0 ? c.r : ch == 1 ? c.g : c.b;
+      if (img[ch][y][x].item<float>() != normalized(ch, v)) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(is(0, 0, kRed));
+  EXPECT_TRUE(is(79, 99, kRed));
+  EXPECT_TRUE(is(80, 99, kGreen));
+  EXPECT_TRUE(is(79, 100, kGreen));
+  EXPECT_TRUE(is(199, 299, kGreen));
+  EXPECT_TRUE(is(200, 10, {255, 255, 255}));
+  EXPECT_TRUE(is(10, 300, {255, 255, 255}));
+  EXPECT_TRUE(is(319, 319, {255, 255, 255}));
+  EXPECT_TRUE(d.cache_path(0).empty());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "cache" / "a_Lauto320_S320.rgb"));
+
+  cfg_["stream"] = false;  // the same dataset unstreamed serves no window
+  auto plain = make(train->size() ? Split::Train : Split::Val);
+  EXPECT_FALSE(plain->slide_window(0).has_value());
+}
+
+TEST_F(PandaDatasetTest, StreamedSlideThatFitsNoLevelFailsNamingIt) {
+  write_set({{"a", 2}, {"b", 3}});
+  cfg_["image_size"] = 64;  // the coarsest level is 150×100
+  cfg_["stream"] = true;
+  for (const Split split : {Split::Train, Split::Val}) {
+    auto d = make(split);
+    for (size_t i = 0; i < d->size(); ++i) {
+      try {
+        d->slide_window(i);
+        FAIL() << "no error";
+      } catch (const DataError& e) {
+        EXPECT_NE(std::string(e.what()).find(d->slide_path(i).string()), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("dataset.level"), std::string::npos) << e.what();
+      }
+    }
+  }
+  cfg_["skip_bad"] = true;  // checked up front: skipped and recorded
+  auto train = make(Split::Train), val = make(Split::Val);
+  EXPECT_EQ(train->size() + val->size(), 0u);
+  EXPECT_EQ(train->bad_samples().size() + val->bad_samples().size(), 2u);
+}
+
+}  // namespace
+}  // namespace pgd::data

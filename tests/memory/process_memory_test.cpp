@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 namespace pgd::memory {
 namespace {
@@ -26,6 +28,27 @@ TEST(ProcessMemory, PeakRssSeesAPlainBufferAndResetForgetsIt) {
   }
   ASSERT_TRUE(reset_peak_resident());
   EXPECT_LT(peak_resident_bytes(), before + 100 * kMiB);
+}
+
+// An earlier run's freed heap that malloc keeps (here pinned by a few live blocks, so it cannot
+// shrink the heap's top) must not become the next run's floor.
+TEST(ProcessMemory, ResetReturnsFreedHeapBeforeRestartingThePeak) {
+  if (!reset_peak_resident()) GTEST_SKIP() << "/proc/self/clear_refs refused";
+  const uint64_t before = resident_bytes();
+  constexpr size_t kBlock = 1024, kBlocks = 256 * 1024;  // 256 MiB in small heap blocks
+  std::vector<char*> blocks(kBlocks);
+  for (auto& b : blocks) {
+    b = static_cast<char*>(std::malloc(kBlock));
+    std::memset(b, 1, kBlock);
+  }
+  for (size_t i = 0; i < kBlocks; ++i)
+    if (i % 256 != 0) {  // one block in 256 stays: the heap cannot shrink
+      std::free(blocks[i]);
+      blocks[i] = nullptr;
+    }
+  ASSERT_TRUE(reset_peak_resident());
+  EXPECT_LT(peak_resident_bytes(), before + 100 * kMiB);
+  for (char* b : blocks) std::free(b);
 }
 
 }  // namespace

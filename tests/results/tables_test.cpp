@@ -185,7 +185,7 @@ TEST_F(TablesTest, UnknownTableAndFormatAreErrorsThatListTheValidNames) {
     const std::string what = e.what();
     EXPECT_NE(what.find("unknown table 'imagenet'"), std::string::npos) << what;
     EXPECT_NE(what.find("ablation-accumulation, ablation-head, ablation-sampling, equal-memory, "
-                        "latency, memory-scaling, "
+                        "gigapixel, latency, memory-scaling, "
                         "needle, needle-resolution, panda, ultramnist"),
               std::string::npos)
         << what;
