@@ -1,6 +1,7 @@
 // Gigapixel PatchGD (issue 16): one training step and one prediction on a synthetic slide whose
 // patches are streamed from disk (SlidePatchSource), the image never whole in memory.
 //   BM_GigapixelPatchGd/side:S   MobileNetV2 ×0.25, patch 512, f_s = 1/64 (k = N²/64), batch 1,
+//                                4 patches per backbone call (method.inner_chunk),
 //                                under a 1 GB cap (memory.cap's CappedCpuAllocator).
 //   BM_GigapixelGdPeak/side:S    plain GD at the sides it fits, batch 1, for the extrapolation
 //                                of what GD would need at gigapixel sides (∝ S², labelled so).
@@ -67,6 +68,9 @@ ModelCase gigapixel_case(int64_t side) {
   c.batch = 1;
   c.patch = 512;
   c.fraction = 1.0 / 64;
+  // k = N²/64 patches per inner iteration grows with the slide (256 at 65536²): encoded 4 per
+  // backbone call, the step's memory follows the chunk, as in experiments/sweeps/gigapixel.yaml.
+  c.overrides = {"method.inner_chunk=4"};
   c.make_batch = false;
   return c;
 }
@@ -183,6 +187,7 @@ void gd_peak_case(benchmark::State& state, int64_t side) {
   memory::MemoryCap cap(safety_cap(), torch::kCPU);
   ModelCase c = gigapixel_case(side);
   c.method = "gd";
+  c.overrides = {"method.classifier=pooled"};  // as the gigapixel sweep's GD: no head that grows
   c.make_batch = true;
   BuiltModel model;
   if (!run_or_skip(state, [&] { model = build_model(c); })) return;

@@ -109,6 +109,14 @@ TEST(ConfigHash, NeutralValuesOfNewerKeysHashAsAbsent) {
     changed["method"][key] = value;
     EXPECT_NE(config_hash(changed), config_hash(before)) << key << "=" << value.dump();
   }
+  // dataset.stream (issue 16): false is what PANDA runs did before it existed.
+  nlohmann::json panda = before;
+  panda["dataset"] = {{"name", "panda"}};
+  nlohmann::json unstreamed = panda;
+  unstreamed["dataset"]["stream"] = false;
+  EXPECT_EQ(config_hash(unstreamed), config_hash(panda));
+  unstreamed["dataset"]["stream"] = true;
+  EXPECT_NE(config_hash(unstreamed), config_hash(panda));
   nlohmann::json elsewhere = before;
   elsewhere["checkpoint"] = "off";  // only under `method`
   EXPECT_NE(config_hash(elsewhere), config_hash(before));
