@@ -13,6 +13,7 @@
 
 #include "datasets/batch_loader.h"
 #include "datasets/dataset.h"
+#include "datasets/panda_dataset.h"
 #include "harness/config/config_hash.h"
 #include "harness/config/config_view.h"
 #include "harness/memory/memory_cap.h"
@@ -24,7 +25,6 @@
 #include "harness/runner/error_text.h"
 #include "harness/runner/latency_meter.h"
 #include "harness/runner/slide_patch_source.h"
-#include "datasets/panda_dataset.h"
 #include "methods/method.h"
 
 namespace pgd::runner {
