@@ -72,11 +72,7 @@ struct BatchLoader::State {
       for (int64_t k = 0; k < count; ++k) {
         if (cancel) throw Cancelled{};
         const size_t idx = batch.indices[static_cast<size_t>(k)];
-        auto window = dataset.slide_window(idx);
-        if (!window)
-          throw DataError("sample '" + dataset.sample_id(idx) +
-                          "': the dataset serves no slide to stream it from");
-        batch.windows.push_back(std::move(*window));
+        batch.windows.push_back(stream_window(dataset, idx));
         labels[k] = dataset.label(idx);
       }
       return batch;

@@ -45,6 +45,10 @@ class Dataset {
   virtual std::optional<SlideWindow> slide_window(size_t /*i*/) const { return std::nullopt; }
 };
 
+// Sample i's slide window, for a caller that streams: DataError naming the sample when the
+// dataset serves none (it is not PANDA with dataset.stream).
+SlideWindow stream_window(const Dataset& ds, size_t i);
+
 // Builds the dataset `options.source` describes. Relative paths resolve against the working
 // directory first, then against the project root.
 std::unique_ptr<Dataset> make_dataset(const DatasetOptions& options, Split split, uint64_t seed);

@@ -11,6 +11,14 @@ namespace fs = std::filesystem;
 
 const char* split_name(Split s) { return s == Split::Train ? "train" : "val"; }
 
+SlideWindow stream_window(const Dataset& ds, size_t i) {
+  auto window = ds.slide_window(i);
+  if (!window)
+    throw DataError("sample '" + ds.sample_id(i) +
+                    "': the dataset serves no slide to stream it from");
+  return std::move(*window);
+}
+
 const std::vector<std::string>& ultramnist_family_names() {
   static const std::vector<std::string> names = {"ultramnist", "ultramnist10", "ultramnist-needle"};
   return names;

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <optional>
 #include <thread>
-#include <tuple>
 
 #include <torch/torch.h>
 
@@ -20,11 +19,11 @@
 #include "harness/memory/process_memory.h"
 #include "harness/runner/batch_size_search.h"
 #include "harness/runner/classification_metrics.h"
-#include "harness/runner/thread_count.h"
 #include "harness/runner/config_validation.h"
 #include "harness/runner/error_text.h"
 #include "harness/runner/latency_meter.h"
-#include "harness/runner/slide_patch_source.h"
+#include "harness/runner/method_input.h"
+#include "harness/runner/thread_count.h"
 #include "methods/method.h"
 
 namespace pgd::runner {
@@ -117,74 +116,13 @@ std::unique_ptr<methods::Method> build_method(RunState& st) {
   return methods::make_method(st.spec.method, mctx);
 }
 
-// A batch of the first `b` training samples (repeated if the set is smaller), for probes and
-// timing.
-std::pair<torch::Tensor, torch::Tensor> probe_batch(const data::Dataset& ds, int64_t b) {
-  std::vector<torch::Tensor> images;
-  std::vector<int64_t> labels;
-  for (int64_t i = 0; i < b; ++i) {
-    const size_t idx = static_cast<size_t>(i) % ds.size();
-    images.push_back(ds.image(idx));
-    labels.push_back(ds.label(idx));
-  }
-  return {torch::stack(images), torch::tensor(labels, torch::kInt64)};
-}
-
-// A streamed batch's patch source: each slide at its level, normalized as PANDA's images are.
-std::unique_ptr<SlidePatchSource> slide_source(const std::vector<data::SlideWindow>& windows,
-                                               int64_t side) {
-  return std::make_unique<SlidePatchSource>(windows, side, data::kPandaMean, data::kPandaStd);
-}
-
-// Adds what a source read to the run's totals.
-void add_stream_stats(RunState& st, const SlidePatchSource& source) {
-  const auto s = source.stats();
+// Adds what an input's slides took to read to the run's totals.
+void add_stream_stats(RunState& st, const MethodInput& input) {
+  const auto s = input.stream_stats();
   st.stream_stats.read_seconds += s.read_seconds;
   st.stream_stats.wait_seconds += s.wait_seconds;
   st.stream_stats.read_ahead += s.read_ahead;
   st.stream_stats.read_directly += s.read_directly;
-}
-
-// The first `b` training samples as probe_batch takes them, as windows to stream.
-std::pair<std::vector<data::SlideWindow>, torch::Tensor> probe_windows(const data::Dataset& ds,
-                                                                       int64_t b) {
-  std::vector<data::SlideWindow> windows;
-  std::vector<int64_t> labels;
-  for (int64_t i = 0; i < b; ++i) {
-    const size_t idx = static_cast<size_t>(i) % ds.size();
-    auto window = ds.slide_window(idx);
-    if (!window)
-      throw data::DataError("sample '" + ds.sample_id(idx) + "' has no slide to stream from");
-    windows.push_back(std::move(*window));
-    labels.push_back(ds.label(idx));
-  }
-  return {std::move(windows), torch::tensor(labels, torch::kInt64)};
-}
-
-// A probe batch as the run feeds it to its method: images, or (streamed) the slides they are
-// read from.
-struct ProbeInput {
-  torch::Tensor images, labels;
-  std::unique_ptr<SlidePatchSource> source;
-
-  methods::TrainStepResult train(methods::Method& m) const {
-    return source ? m.train_patches(*source, labels) : m.train_batch(images, labels);
-  }
-  torch::Tensor predict(methods::Method& m) const {
-    return source ? m.predict_patches(*source) : m.predict(images);
-  }
-};
-
-ProbeInput probe_input(const RunState& st, const data::Dataset& ds, int64_t b) {
-  ProbeInput in;
-  if (st.stream) {
-    auto [windows, labels] = probe_windows(ds, b);
-    in.source = slide_source(windows, ds.image_size());
-    in.labels = labels;
-  } else {
-    std::tie(in.images, in.labels) = probe_batch(ds, b);
-  }
-  return in;
 }
 
 // One probe of a search under the cap: a fresh method (with the settings being tried in st.spec)
@@ -194,10 +132,10 @@ ProbeInput probe_input(const RunState& st, const data::Dataset& ds, int64_t b) {
 // fit.
 void probe_steady_state(RunState& st, int64_t batch) {
   auto method = build_method(st);
-  const ProbeInput input = probe_input(st, *st.train_set, batch);
+  const auto input = MethodInput::first_samples(*st.train_set, batch, st.stream);
   std::vector<torch::Tensor> next_batch;  // streamed: the loader holds no images
-  if (input.images.defined())
-    next_batch = {torch::empty_like(input.images), torch::empty_like(input.images)};
+  if (input.images().defined())
+    next_batch = {torch::empty_like(input.images()), torch::empty_like(input.images())};
   input.train(*method);
   input.train(*method);
 }
@@ -277,15 +215,10 @@ PassResult evaluate(RunState& st, const data::Dataset& ds, int64_t max_batches) 
   double loss_sum = 0;
   while (auto b = loader.next()) {
     st.check_stop();
-    torch::Tensor logits;
+    const MethodInput input(*b, ds.image_size());
     const auto t_predict = Clock::now();
-    if (st.stream) {
-      const auto source = slide_source(b->windows, ds.image_size());
-      logits = st.method->predict_patches(*source);
-      add_stream_stats(st, *source);
-    } else {
-      logits = st.method->predict(b->images);
-    }
+    const torch::Tensor logits = input.predict(*st.method);
+    add_stream_stats(st, input);
     st.predict_seconds += seconds_since(t_predict);
     ++st.predict_batches;
     loss_sum += torch::nn::functional::cross_entropy(
@@ -345,15 +278,10 @@ TrainPass train_epoch(RunState& st, data::BatchLoader& loader, int64_t epoch,
   const auto t0 = Clock::now();
   while (auto b = loader.next()) {
     st.check_stop();
-    methods::TrainStepResult r;
+    const MethodInput input(*b, st.train_set->image_size());
     const auto t_step = Clock::now();
-    if (st.stream) {
-      const auto source = slide_source(b->windows, st.train_set->image_size());
-      r = st.method->train_patches(*source, b->labels);
-      add_stream_stats(st, *source);
-    } else {
-      r = st.method->train_batch(b->images, b->labels);
-    }
+    const methods::TrainStepResult r = input.train(*st.method);
+    add_stream_stats(st, input);
     st.train_seconds += seconds_since(t_step);
     ++st.train_steps;
     if (!std::isfinite(r.loss))
@@ -486,7 +414,7 @@ void measure_speed(RunState& st) {
   if (!m.latency) return;
   const int64_t warmup = m.warmup_steps, steps = m.steps;
   if (steps < 1) return;
-  const ProbeInput train = probe_input(st, *st.train_set, st.batch);
+  const auto train = MethodInput::first_samples(*st.train_set, st.batch, st.stream);
   const double train_s = median_seconds(
       warmup, steps,
       [&] {
@@ -494,7 +422,7 @@ void measure_speed(RunState& st) {
         train.train(*st.method);
       },
       st.device);
-  const ProbeInput val = probe_input(st, *st.val_set, st.eval_batch);
+  const auto val = MethodInput::first_samples(*st.val_set, st.eval_batch, st.stream);
   const double infer_s = median_seconds(
       warmup, steps,
       [&] {

@@ -160,6 +160,35 @@ TEST(BatchLoader, WronglyShapedImagesNameTheSample) {
   }
 }
 
+// Streaming needs a dataset that serves slides (PANDA with dataset.stream); any other names the
+// sample instead of handing the method an empty batch.
+TEST(BatchLoader, StreamingADatasetWithoutSlidesNamesTheSample) {
+  FakeDataset ds(4);
+  EXPECT_THROW(
+      {
+        try {
+          stream_window(ds, 3);
+        } catch (const DataError& e) {
+          EXPECT_THAT(e.what(), HasSubstr("'fake/3'"));
+          EXPECT_THAT(e.what(), HasSubstr("no slide to stream"));
+          throw;
+        }
+      },
+      DataError);
+  LoaderOptions o;
+  o.batch_size = 2;
+  o.stream = true;
+  BatchLoader loader(ds, o);
+  loader.start_epoch(0);
+  try {
+    loader.next();
+    FAIL() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("'fake/0'"));
+  }
+  EXPECT_EQ(ds.made.load(), 0);  // no image was made in its place
+}
+
 TEST(BatchLoader, DestroyedMidEpochWithoutHanging) {
   FakeDataset ds(1000);
   ds.delay_ms = 1;

@@ -160,6 +160,39 @@ TEST_F(StreamedRunTest, ALevelTheSlideLacksFailsTheRunNamingIt) {
   EXPECT_NE(out.error.find("dataset.level 5"), std::string::npos) << out.error;
 }
 
+// The point of streaming: a batch of two 2048² slides is 96 MiB as images, more than a 64 MB cap
+// holds, so the in-memory run is OOM; streamed, PatchGD's peak follows its patches, not the
+// image (measured 37.7 MiB at 1024² and at 2048²), and the same run trains.
+TEST_F(StreamedRunTest, ASlideLargerThanTheCapTrainsStreamedAndIsOomInMemory) {
+  data::SyntheticSlidesOptions o;
+  o.slides_per_grade = 1;
+  o.side = 2048;
+  o.levels = 2;
+  const fs::path big = dir_ / "big";
+  data::write_synthetic_slides(big, o);
+  const auto at_2048 = [&](bool stream) {
+    std::vector<std::string> v;
+    for (const auto& k :
+         overrides(stream, {"memory.cap=64MB", "method.patch_size=128", "method.inner_chunk=4",
+                            "dataset.limit=2", "train.max_batches_per_epoch=1"}))
+      if (k.rfind("dataset.csv=", 0) != 0 && k.rfind("dataset.slides_dir=", 0) != 0 &&
+          k.rfind("dataset.image_size=", 0) != 0 && k != "method.patch_size=64" &&
+          k != "train.max_batches_per_epoch=2")
+        v.push_back(k);
+    v.push_back("dataset.csv=" + (big / "train.csv").string());
+    v.push_back("dataset.slides_dir=" + (big / "train_images").string());
+    v.push_back("dataset.image_size=2048");
+    return v;
+  };
+  auto [streamed, so] = run(at_2048(true));
+  ASSERT_EQ(so.status, store::RunStatus::Done) << so.error;
+  EXPECT_LT(measurement(streamed, "peak_memory").value_or(1e18), 64.0 * (1 << 20));
+  auto [in_memory, mo] = run(at_2048(false));
+  EXPECT_EQ(mo.status, store::RunStatus::Oom) << mo.error;
+  EXPECT_NE(mo.error.find("memory.cap"), std::string::npos) << mo.error;
+  EXPECT_EQ(db_->run(in_memory)->status, store::RunStatus::Oom);
+}
+
 TEST_F(StreamedRunTest, PreciseBatchNormIsRejectedForAStreamedRun) {
   const auto cfg = config::compose_config(PATCHGD_SOURCE_DIR "/experiments",
                                           overrides(true, {"eval.bn_recalibration=2"}));
