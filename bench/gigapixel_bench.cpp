@@ -38,7 +38,8 @@
 namespace pgd::bench {
 namespace {
 
-constexpr uint64_t kCapBytes = 1000ULL * 1000 * 1000;  // 1 GB
+constexpr uint64_t kCapBytes = 1ULL
+                               << 30;  // 1 GB as the sweep's memory.cap=1GB reads it (GB = GiB)
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

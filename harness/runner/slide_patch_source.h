@@ -5,6 +5,9 @@
 // the same slides held as a tensor give bit-identical patches. Each slide's level is seen as an
 // S×S image from its top-left corner; a window beyond the level's edges is white, the padding
 // the in-memory preprocessing adds at the bottom and right. No resizing: level L is read as is.
+// Memory outside LibTorch's allocator: one patch of RGB scratch, the rows being read ahead, and
+// OpenSlide's decoded-tile cache, which OpenSlide bounds itself at 32 MiB per open slide (its
+// default; bookworm's OpenSlide 3.4.1 has no call to change it, 4.0's openslide_set_cache does).
 #include <atomic>
 #include <cstdint>
 #include <deque>
