@@ -18,6 +18,16 @@ namespace pgd::runner {
 namespace {
 namespace fs = std::filesystem;
 
+// Which slides a run reads and how it cuts them. The default: SetUp's slides at 256² (level 0
+// is 256 wide, so the in-memory path resizes nothing and pads the bottom white, as the stream
+// does), patches of 64, two batches.
+struct RunShape {
+  fs::path slides;  // empty: SetUp's
+  int64_t side = 256;
+  int64_t patch = 64;
+  int64_t batches = 2;
+};
+
 class StreamedRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -38,31 +48,31 @@ class StreamedRunTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  // PANDA at 256² (level 0 is 256 wide, so the in-memory path resizes nothing and pads the
-  // bottom white, as the stream does), a narrow PatchGD, one epoch of two batches of 2.
-  std::vector<std::string> overrides(bool stream, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> o = {
-        "dataset=panda",
-        "dataset.csv=" + (dir_ / "slides" / "train.csv").string(),
-        "dataset.slides_dir=" + (dir_ / "slides" / "train_images").string(),
-        "dataset.image_size=256",
-        "dataset.min_level_side=0",
-        "dataset.cache_dir=null",
-        "dataset.folds=2",
-        std::string("dataset.stream=") + (stream ? "true" : "false"),
-        "backbone=mobilenetv2-0.25",
-        "method=patchgd",
-        "method.patch_size=64",
-        "method.sampling_fraction=0.25",
-        "head.channels=16",
-        "head.latent_dim=16",
-        "train.batch_size=2",
-        "train.epochs=1",
-        "train.warmup_epochs=0",
-        "train.max_batches_per_epoch=2",
-        "eval.bn_recalibration=0",
-        "threads=1",
-        "measure.latency=false"};
+  // PANDA at shape.side, a narrow PatchGD, one epoch of shape.batches batches of 2.
+  std::vector<std::string> overrides(bool stream, std::vector<std::string> extra = {},
+                                     RunShape shape = {}) const {
+    const fs::path slides = shape.slides.empty() ? dir_ / "slides" : shape.slides;
+    std::vector<std::string> o = {"dataset=panda",
+                                  "dataset.csv=" + (slides / "train.csv").string(),
+                                  "dataset.slides_dir=" + (slides / "train_images").string(),
+                                  "dataset.image_size=" + std::to_string(shape.side),
+                                  "dataset.min_level_side=0",
+                                  "dataset.cache_dir=null",
+                                  "dataset.folds=2",
+                                  std::string("dataset.stream=") + (stream ? "true" : "false"),
+                                  "backbone=mobilenetv2-0.25",
+                                  "method=patchgd",
+                                  "method.patch_size=" + std::to_string(shape.patch),
+                                  "method.sampling_fraction=0.25",
+                                  "head.channels=16",
+                                  "head.latent_dim=16",
+                                  "train.batch_size=2",
+                                  "train.epochs=1",
+                                  "train.warmup_epochs=0",
+                                  "train.max_batches_per_epoch=" + std::to_string(shape.batches),
+                                  "eval.bn_recalibration=0",
+                                  "threads=1",
+                                  "measure.latency=false"};
     if (std::find(extra.begin(), extra.end(), "method=gd") != extra.end())  // PatchGD's keys go
       o.erase(std::remove_if(o.begin(), o.end(),
                              [](const std::string& k) {
@@ -171,18 +181,8 @@ TEST_F(StreamedRunTest, ASlideLargerThanTheCapTrainsStreamedAndIsOomInMemory) {
   const fs::path big = dir_ / "big";
   data::write_synthetic_slides(big, o);
   const auto at_2048 = [&](bool stream) {
-    std::vector<std::string> v;
-    for (const auto& k :
-         overrides(stream, {"memory.cap=64MB", "method.patch_size=128", "method.inner_chunk=4",
-                            "dataset.limit=2", "train.max_batches_per_epoch=1"}))
-      if (k.rfind("dataset.csv=", 0) != 0 && k.rfind("dataset.slides_dir=", 0) != 0 &&
-          k.rfind("dataset.image_size=", 0) != 0 && k != "method.patch_size=64" &&
-          k != "train.max_batches_per_epoch=2")
-        v.push_back(k);
-    v.push_back("dataset.csv=" + (big / "train.csv").string());
-    v.push_back("dataset.slides_dir=" + (big / "train_images").string());
-    v.push_back("dataset.image_size=2048");
-    return v;
+    return overrides(stream, {"memory.cap=64MB", "method.inner_chunk=4", "dataset.limit=2"},
+                     {big, 2048, 128, 1});
   };
   auto [streamed, so] = run(at_2048(true));
   ASSERT_EQ(so.status, store::RunStatus::Done) << so.error;
