@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "datasets/dataset.h"
+#include "datasets/lossless_tile_reader.h"
 
 namespace pgd::data {
 
@@ -15,15 +16,26 @@ void fail_slide(const std::filesystem::path& slide, const std::string& what) {
   throw DataError("PANDA slide " + slide.string() + ": " + what);
 }
 
-OpenSlideFile::OpenSlideFile(const std::filesystem::path& path) : path_(path) {
+OpenSlideFile::OpenSlideFile(const std::filesystem::path& path, LosslessTiles tiles) : path_(path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) fail_slide(path, "missing (no such file)");
   osr_ = openslide_open(path.c_str());
   if (!osr_) fail_slide(path, "not a slide OpenSlide can read (unrecognised or corrupt TIFF)");
   check("cannot open");
+  // Other vendors' TIFFs (Aperio, Philips, ...) map directories to levels their own way.
+  const char* vendor = openslide_get_property_value(osr_, OPENSLIDE_PROPERTY_NAME_VENDOR);
+  if (tiles == LosslessTiles::Direct && vendor && std::string(vendor) == "generic-tiff") {
+    try {
+      direct_ = LosslessTileReader::open(path, levels());
+    } catch (...) {
+      openslide_close(osr_);  // the destructor does not run for a throwing constructor
+      throw;
+    }
+  }
 }
 
 OpenSlideFile::~OpenSlideFile() {
+  direct_.reset();
   if (osr_) openslide_close(osr_);
 }
 
@@ -79,6 +91,8 @@ int64_t OpenSlideFile::strip_rows(int32_t level, const SlideLevel& lv, int64_t s
 
 void OpenSlideFile::read_rgb(int32_t level, const SlideLevel& lv, int64_t x, int64_t y,
                              int64_t width, int64_t height, uint8_t* rgb) const {
+  if (direct_ && direct_->reads_level(level) && lv.downsample == std::floor(lv.downsample))
+    return direct_->read_rgb(level, x, y, width, height, rgb);
   argb_.resize(static_cast<size_t>(width * height));
   // Level-0 coordinates: exact for an integer downsample (see strip_rows for the others).
   const int64_t x0 = std::llround(static_cast<double>(x) * lv.downsample);

@@ -4,6 +4,7 @@
 // strips) and by the streaming patch source (patch-sized windows, the level never whole).
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,12 +14,20 @@ struct _openslide;  // openslide_t, kept out of this header
 
 namespace pgd::data {
 
+class LosslessTileReader;
+
+// How the losslessly compressed levels of a generic tiled TIFF are read: tile by tile through
+// libtiff (the default: the same pixels at a fraction of the cost, see lossless_tile_reader.h),
+// or through OpenSlide's own compositing, kept to compare the two.
+enum class LosslessTiles { Direct, ThroughOpenSlide };
+
 // Owns an OpenSlide handle. One handle per thread: callers that read from several threads open
 // their own (OpenSlide's handles are thread-safe, but the scratch buffer here is not).
 class OpenSlideFile {
  public:
   // Throws DataError naming the slide when it is missing, unrecognised or unreadable.
-  explicit OpenSlideFile(const std::filesystem::path& path);
+  explicit OpenSlideFile(const std::filesystem::path& path,
+                         LosslessTiles tiles = LosslessTiles::Direct);
   ~OpenSlideFile();
   OpenSlideFile(const OpenSlideFile&) = delete;
   OpenSlideFile& operator=(const OpenSlideFile&) = delete;
@@ -35,6 +44,8 @@ class OpenSlideFile {
   // height×width×3 uint8 RGB into rgb; pixels beyond the level's edges come back white
   // (OpenSlide returns them transparent). Exact for an integer downsample; for a fractional one
   // OpenSlide interpolates a window that does not start at row/column 0 by the fraction.
+  // Lossless levels of a generic tiled TIFF with an integer downsample are decoded straight from
+  // their tiles (LosslessTiles::Direct), giving the bytes OpenSlide gives.
   void read_rgb(int32_t level, const SlideLevel& lv, int64_t x, int64_t y, int64_t width,
                 int64_t height, uint8_t* rgb) const;
 
@@ -45,6 +56,7 @@ class OpenSlideFile {
   std::filesystem::path path_;
   _openslide* osr_ = nullptr;
   mutable std::vector<uint32_t> argb_;  // scratch for read_rgb
+  std::unique_ptr<LosslessTileReader> direct_;  // null: every read through OpenSlide
 };
 
 // Throws DataError("PANDA slide <path>: <what>").
