@@ -42,4 +42,9 @@ bool reset_peak_resident() {
   return static_cast<bool>(out);
 }
 
+bool keep_freed_heap_for_reuse() {
+  constexpr int kTrimThreshold = 1 << 30;
+  return mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1;
+}
+
 }  // namespace pgd::memory

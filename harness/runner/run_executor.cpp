@@ -509,6 +509,7 @@ void prepare(RunState& st) {
   st.spec = validate_config(st.config, /*check_model=*/false);
   const spec::RunSpec& spec = st.spec;
   torch::set_num_threads(static_cast<int>(resolve_thread_count(spec.threads)));
+  memory::keep_freed_heap_for_reuse();  // a refusal costs speed only
   st.device = resolve_device(st.config, spec.device);
   st.seed = spec.seed;
   st.epochs = spec.train.epochs;
