@@ -102,7 +102,7 @@ reproduce-paper: build
 
 # Gigapixel PatchGD (issue 16): synthetic slides written tile by tile (65536²: ~10 min and a few
 # GB of disk for 6 slides), then one step and one prediction per side, streamed, under 1 GB.
-# GIGAPIXEL_SCALE: default (all four sides; the 65536² run takes hours on 2 cores), mini (8192²
+# GIGAPIXEL_SCALE: default (all four sides; the 65536² run takes 25 min on 2 cores), mini (8192²
 # and 16384²), paper (CUDA), smoke (512², 1024²).
 GIGAPIXEL_SCALE ?= default
 reproduce-gigapixel: build

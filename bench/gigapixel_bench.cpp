@@ -19,8 +19,8 @@
 //                                in_memory_s), overhead_with_load (streamed / (in memory + load)
 //                                - 1) and same_result (1 when every iteration gave the same loss
 //                                and logits). Three iterations: one is noisy on a shared machine.
-// Default: 8192². PATCHGD_BENCH_FULL=1 adds 16384², 32768² and 65536² (hours on 2 cores: a step
-// encodes every one of the N² patches twice, once in the fill and once in the inner loop).
+// Default: 8192². PATCHGD_BENCH_FULL=1 adds 16384², 32768² and 65536² (half an hour on 2 cores: a
+// step encodes every one of the N² patches twice, once in the fill and once in the inner loop).
 #include <torch/torch.h>
 
 #include <chrono>
