@@ -3,27 +3,14 @@
 #include <tiffio.h>
 
 #include <algorithm>
-#include <cstdarg>
-#include <cstdio>
 #include <cstring>
 
 #include "datasets/dataset.h"
 #include "datasets/openslide_file.h"  // fail_slide
+#include "datasets/tiff_open.h"
 
 namespace pgd::data {
 namespace {
-
-int collect_message(TIFF*, void* user, const char* module, const char* fmt, va_list ap) {
-  auto* text = static_cast<std::string*>(user);
-  char buf[512];
-  std::vsnprintf(buf, sizeof buf, fmt, ap);
-  if (!text->empty()) *text += "; ";
-  if (module) *text += std::string(module) + ": ";
-  *text += buf;
-  return 1;  // handled: libtiff must not print it
-}
-
-int ignore_message(TIFF*, void*, const char*, const char*, va_list) { return 1; }
 
 // Codecs with one exact decoding. JPEG (new and old style) is left to OpenSlide.
 bool lossless(uint16_t compression) {
@@ -62,11 +49,7 @@ bool openslide_level(TIFF* tif) {
 std::unique_ptr<LosslessTileReader> LosslessTileReader::open(
     const std::filesystem::path& path, const std::vector<SlideLevel>& levels) {
   auto messages = std::make_unique<std::string>();
-  TIFFOpenOptions* opts = TIFFOpenOptionsAlloc();
-  TIFFOpenOptionsSetErrorHandlerExtR(opts, collect_message, messages.get());
-  TIFFOpenOptionsSetWarningHandlerExtR(opts, ignore_message, nullptr);
-  TIFF* tif = TIFFOpenExt(path.c_str(), "r", opts);
-  TIFFOpenOptionsFree(opts);
+  TIFF* tif = open_tiff_collecting_errors(path, "r", messages.get());
   if (!tif) return nullptr;  // OpenSlide opened it; let OpenSlide read it
 
   std::vector<Level> found;

@@ -3,38 +3,19 @@
 #include <tiffio.h>
 
 #include <algorithm>
-#include <cstdarg>
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 
 #include "datasets/dataset.h"
+#include "datasets/tiff_open.h"
 
 namespace pgd::data {
 namespace {
 
-// libtiff reports through handlers; the per-file handlers (libtiff >= 4.5) collect the text for
-// the exception instead of printing it, without touching the process-wide handlers.
-struct TiffMessages {
-  std::string text;
-};
-
-int collect_message(TIFF*, void* user, const char* module, const char* fmt, va_list ap) {
-  auto* messages = static_cast<TiffMessages*>(user);
-  char buf[512];
-  std::vsnprintf(buf, sizeof buf, fmt, ap);
-  if (!messages->text.empty()) messages->text += "; ";
-  if (module) messages->text += std::string(module) + ": ";
-  messages->text += buf;
-  return 1;  // handled: libtiff must not print it too
-}
-
-int ignore_message(TIFF*, void*, const char*, const char*, va_list) { return 1; }
-
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what,
-                       const TiffMessages& messages) {
+                       const std::string& messages) {
   std::string msg = "write_pyramid_tiff: " + path.string() + ": " + what;
-  if (!messages.text.empty()) msg += " (" + messages.text + ")";
+  if (!messages.empty()) msg += " (" + messages + ")";
   throw DataError(msg);
 }
 
@@ -47,7 +28,7 @@ int64_t tile_side(int64_t tile, int64_t level_side) {
 }
 
 // One tiled directory holding one level, its pixels from `fill`.
-void write_level(TIFF* tif, const std::filesystem::path& path, const TiffMessages& messages,
+void write_level(TIFF* tif, const std::filesystem::path& path, const std::string& messages,
                  const TileFiller& fill, int64_t height, int64_t width, int level, int tile,
                  Compression compression) {
   const auto w32 = static_cast<uint32_t>(width);
@@ -162,12 +143,8 @@ void write_pyramid_tiff_tiles(const std::filesystem::path& path, int64_t height,
   const double raw_bytes = static_cast<double>(height) * width * 3 * 4.0 / 3.0;
   const char* mode = raw_bytes > 1.8e9 ? "w8" : "w";
 
-  TiffMessages messages;
-  TIFFOpenOptions* opts = TIFFOpenOptionsAlloc();
-  TIFFOpenOptionsSetErrorHandlerExtR(opts, collect_message, &messages);
-  TIFFOpenOptionsSetWarningHandlerExtR(opts, ignore_message, nullptr);
-  TIFF* tif = TIFFOpenExt(path.c_str(), mode, opts);
-  TIFFOpenOptionsFree(opts);
+  std::string messages;  // libtiff's errors, for the exception
+  TIFF* tif = open_tiff_collecting_errors(path, mode, &messages);
   if (!tif) fail(path, "cannot create the file", messages);
 
   try {
@@ -182,7 +159,7 @@ void write_pyramid_tiff_tiles(const std::filesystem::path& path, int64_t height,
     throw;
   }
   TIFFClose(tif);
-  if (!messages.text.empty()) fail(path, "libtiff reported errors", messages);
+  if (!messages.empty()) fail(path, "libtiff reported errors", messages);
 }
 
 }  // namespace pgd::data
