@@ -133,7 +133,9 @@ const uint8_t* LosslessTileReader::tile(int32_t level, const Level& lv, int64_t 
 void LosslessTileReader::read_rgb(int32_t level, int64_t x, int64_t y, int64_t width,
                                   int64_t height, uint8_t* rgb) const {
   const Level& lv = levels_.at(static_cast<size_t>(level));
-  std::memset(rgb, 255, static_cast<size_t>(width * height * 3));  // white beyond the level
+  // White beyond the level; a window inside it is written whole by the tiles below.
+  if (x < 0 || y < 0 || x + width > lv.width || y + height > lv.height)
+    std::memset(rgb, 255, static_cast<size_t>(width * height * 3));
   const int64_t x0 = std::max<int64_t>(x, 0), x1 = std::min(x + width, lv.width);
   const int64_t y0 = std::max<int64_t>(y, 0), y1 = std::min(y + height, lv.height);
   if (x0 >= x1 || y0 >= y1) return;
